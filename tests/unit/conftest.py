@@ -1,0 +1,32 @@
+"""Shared fixtures of the unit tests: small SME trees built from ../shared/sme-samples."""
+
+import os
+import shutil
+
+import pytest
+
+SAMPLES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared', 'sme-samples')
+
+
+def sample(*parts):
+    path = os.path.normpath(os.path.join(SAMPLES, *parts))
+    if not os.path.exists(path):
+        raise RuntimeError('sample {} not found: ../shared/sme-samples must sit beside the '
+                           'repository'.format(path))
+    return path
+
+
+@pytest.fixture
+def sme_tree(tmp_path):
+    """An SME 7 tree made of the e-smith-base 4.18.1 fixtures and e-smith-backup's
+    passwd/group samples."""
+    db = tmp_path / 'home' / 'e-smith' / 'db'
+    db.mkdir(parents=True)
+    for name in ('accounts', 'configuration', 'domains', 'networks'):
+        shutil.copy(sample('e-smith-base-4.18.1', name + '.conf'), str(db / name))
+    shutil.copy(sample('e-smith-hosts-1.14.0', 'hosts.conf'), str(db / 'hosts'))
+    etc = tmp_path / 'etc'
+    (etc / 'samba').mkdir(parents=True)
+    shutil.copy(sample('e-smith-backup-1.15.0', 'passwd-restored'), str(etc / 'passwd'))
+    shutil.copy(sample('e-smith-backup-1.15.0', 'group-restored'), str(etc / 'group'))
+    return tmp_path

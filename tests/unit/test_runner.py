@@ -1,0 +1,65 @@
+import io
+import os
+
+import pytest
+
+from nethserver_migration import report, runner
+
+
+class Concern(object):
+    def __init__(self, body):
+        self.body = body
+
+    def run(self, source, destination, reporter):
+        self.body(source, destination, reporter)
+
+
+@pytest.fixture
+def report_dir(tmp_path, monkeypatch):
+    path = str(tmp_path / 'log')
+    monkeypatch.setattr(report, 'REPORT_DIR', path)
+    return path
+
+
+def test_usage_and_help(report_dir):
+    out = io.StringIO()
+    assert runner.main('x', Concern(None), ['prog'], stream=out) == 2
+    assert 'usage: prog EVENT SOURCEDIR' in out.getvalue()
+    assert runner.main('x', Concern(None), ['prog', '--help'], stream=io.StringIO()) == 0
+
+
+def test_not_a_tree_is_one_error_line(tmp_path, report_dir):
+    out = io.StringIO()
+    status = runner.main('x', Concern(None), ['prog', 'migration-import', str(tmp_path)], stream=out)
+    assert status == 1
+    errors = [l for l in out.getvalue().splitlines() if l.startswith('[ERROR]')]
+    assert len(errors) == 1 and 'is not an SME Server or NethService tree' in errors[0]
+
+
+def test_success_saves_the_section(sme_tree, report_dir, mocker):
+    dest = mocker.Mock()
+
+    def body(source, destination, reporter):
+        assert destination is dest
+        reporter.info('did {}'.format(source.system_name))
+        reporter.count('things', 1)
+    out = io.StringIO()
+    assert runner.main('x', Concern(body), ['p', 'migration-import', str(sme_tree)],
+                       destination=dest, stream=out) == 0
+    assert '[INFO] did pretz' in out.getvalue()
+    data = report.load(os.path.join(report_dir, 'latest.json'))
+    assert data['actions'][0]['counts'] == {'things': 1}
+    assert data['source'] == str(sme_tree)
+
+
+def test_unexpected_exception_is_one_line_and_a_traceback_file(sme_tree, report_dir, mocker):
+    def body(source, destination, reporter):
+        raise KeyError('boom')
+    out = io.StringIO()
+    status = runner.main('nethserver-migration-x', Concern(body),
+                         ['p', 'migration-import', str(sme_tree)], destination=mocker.Mock(), stream=out)
+    assert status == 1
+    assert 'Traceback' not in out.getvalue()
+    assert "stopped by an unexpected error: KeyError: 'boom'" in out.getvalue()
+    with open(os.path.join(report_dir, 'nethserver-migration-x.traceback')) as stream:
+        assert 'KeyError' in stream.read()
