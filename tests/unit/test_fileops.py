@@ -1,0 +1,122 @@
+"""merge_tree as a table: source state, destination state, expected state (mbsync style),
+plus re-runs and an interrupted run."""
+
+import os
+
+import pytest
+
+from nethserver_migration.fileops import merge_tree
+
+
+def build(root, spec):
+    """spec: {'rel/path': 'content' | ('link', 'target') | ('dir',)}"""
+    os.makedirs(str(root), exist_ok=True)
+    for rel, what in spec.items():
+        path = os.path.join(str(root), rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if isinstance(what, tuple) and what[0] == 'link':
+            os.symlink(what[1], path)
+        elif isinstance(what, tuple) and what[0] == 'dir':
+            os.makedirs(path, exist_ok=True)
+        else:
+            with open(path, 'w') as stream:
+                stream.write(what)
+
+
+def state(root):
+    out = {}
+    for top, dirs, files in os.walk(str(root)):
+        for name in dirs + files:
+            path = os.path.join(top, name)
+            rel = os.path.relpath(path, str(root))
+            if os.path.islink(path):
+                out[rel] = ('link', os.readlink(path))
+            elif os.path.isdir(path):
+                out[rel] = ('dir',)
+            else:
+                with open(path) as stream:
+                    out[rel] = stream.read()
+    return out
+
+
+CASES = [
+    # name, source, destination before, expected destination after
+    ('new files and dirs', {'a': '1', 'd/b': '2'}, {}, {'a': '1', 'd': ('dir',), 'd/b': '2'}),
+    ('destination file kept, source beside', {'a': 'src'}, {'a': 'dst'},
+     {'a': 'dst', 'a.migrated': 'src'}),
+    ('identical content is no conflict', {'a': 'same'}, {'a': 'same'}, {'a': 'same'}),
+    ('beside name taken by something else', {'a': 'src'}, {'a': 'dst', 'a.migrated': 'other'},
+     {'a': 'dst', 'a.migrated': 'other', 'a.migrated.2': 'src'}),
+    ('destination-only files stay', {'a': '1'}, {'mine': 'x'}, {'a': '1', 'mine': 'x'}),
+    ('inner symlink recreated', {'t': 'x', 'l': ('link', 't')}, {}, {'t': 'x', 'l': ('link', 't')}),
+    ('symlink out of the tree skipped', {'l': ('link', '/etc/shadow'), 'u': ('link', '../../x')}, {}, {}),
+    ('excluded subtree left out', {'Maildir/cur/m': 'mail', 'doc': 'd'}, {}, {'doc': 'd'}),
+    ('file where source has a dir', {'d/x': '1'}, {'d': 'a file'}, {'d': 'a file'}),
+]
+
+
+@pytest.mark.parametrize('name, source, before, expected', CASES, ids=[c[0] for c in CASES])
+def test_merge_table(tmp_path, name, source, before, expected):
+    build(tmp_path / 'src', source)
+    build(tmp_path / 'dst', before)
+    src_before = state(tmp_path / 'src')
+    merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), exclude=('Maildir',))
+    assert state(tmp_path / 'dst') == expected
+    assert state(tmp_path / 'src') == src_before          # the staging tree stays whole
+    merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), exclude=('Maildir',))
+    assert state(tmp_path / 'dst') == expected            # a second run changes nothing
+
+
+def test_hard_links_on_one_filesystem_copies_when_asked(tmp_path):
+    build(tmp_path / 'src', {'a': '1'})
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert os.stat(str(tmp_path / 'dst' / 'a')).st_ino == os.stat(str(tmp_path / 'src' / 'a')).st_ino
+    assert result.linked == [str(tmp_path / 'dst' / 'a')]
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst2'), link=False)
+    assert os.stat(str(tmp_path / 'dst2' / 'a')).st_ino != os.stat(str(tmp_path / 'src' / 'a')).st_ino
+    assert result.copied == [str(tmp_path / 'dst2' / 'a')]
+
+
+def test_result_reports_conflicts_and_skips(tmp_path):
+    build(tmp_path / 'src', {'a': 'src', 'l': ('link', '/etc/passwd')})
+    build(tmp_path / 'dst', {'a': 'dst'})
+    os.mkfifo(str(tmp_path / 'src' / 'fifo'))
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert result.conflicts == [(str(tmp_path / 'dst' / 'a'), str(tmp_path / 'dst' / 'a.migrated'))]
+    reasons = sorted(r for _p, r in result.skipped)
+    assert reasons[0].startswith('not a regular file')
+    assert reasons[1].startswith('symlink pointing outside')
+
+
+def test_owner_and_dir_mode(tmp_path):
+    build(tmp_path / 'src', {'d/f': 'x', 'l': ('link', 'd/f')})
+    merge_tree(str(tmp_path / 'src'), str(tmp_path / 'home'), owner=(1234, 5678), dir_mode=0o700)
+    for rel in ('', 'd', 'd/f', 'l'):
+        st = os.lstat(str(tmp_path / 'home' / rel))
+        assert (st.st_uid, st.st_gid) == (1234, 5678), rel
+    assert os.stat(str(tmp_path / 'home')).st_mode & 0o777 == 0o700
+
+
+def test_interrupted_copy_resumes_to_the_same_state(tmp_path, monkeypatch):
+    """A run that dies half-way (here: on the 3rd file) leaves no half file, and the next
+    run converges to what one clean run gives."""
+    spec = {'f{}'.format(i): str(i) * 100 for i in range(6)}
+    build(tmp_path / 'src', spec)
+    import nethserver_migration.fileops as fileops
+    real = fileops.shutil.copy2
+    calls = []
+
+    def dying_copy(a, b):
+        calls.append(a)
+        if len(calls) == 3:
+            with open(b, 'w') as stream:
+                stream.write('half')
+            raise KeyboardInterrupt
+        return real(a, b)
+    monkeypatch.setattr(fileops.shutil, 'copy2', dying_copy)
+    with pytest.raises(KeyboardInterrupt):
+        merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), link=False)
+    assert not [n for n in os.listdir(str(tmp_path / 'dst')) if 'migrating' in n]
+    monkeypatch.setattr(fileops.shutil, 'copy2', real)
+    merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), link=False)
+    assert state(tmp_path / 'dst') == spec
