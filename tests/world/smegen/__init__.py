@@ -11,11 +11,19 @@ Runs as root to set the SME numeric owners; as another user it writes the same t
 without chown (manifest['owned'] is then False).
 """
 
+import importlib.util
 import os
+import sys
 
-from . import corner, dbs, files, model as model_mod, unixfiles
-from .mail import MailWriter
-from .model import ROLES, VERSIONS
+# Outside pytest (the CLI, bench/generate) the library is not on sys.path yet: it lives
+# where the RPM installs it from, root/usr/lib/python3.6/site-packages.
+if importlib.util.find_spec('nethserver_migration') is None:
+    sys.path.insert(0, os.path.abspath(os.path.join(
+        os.path.dirname(__file__), '..', '..', '..', 'root/usr/lib/python3.6/site-packages')))
+
+from . import corner, dbs, files, model as model_mod, unixfiles  # noqa: E402
+from .mail import MailWriter  # noqa: E402
+from .model import ROLES, VERSIONS  # noqa: E402
 
 __all__ = ['generate', 'VERSIONS', 'ROLES']
 

@@ -200,7 +200,8 @@ def model_extras(model):
         'Mask': '255.255.255.0', 'Router': 'default'}})
     model.networks.append({'key': '10.250.2.0', 'type': 'network', 'props': {
         'Router': model.local_ip.rsplit('.', 1)[0] + '.254'}})
-    n['hosts'] = {'cname': 'cname.' + model.domain_name, 'wibble': 'wibble.' + model.domain_name}
+    n['hosts'] = {'cname': 'cname.' + model.domain_name, 'wibble': 'wibble.' + model.domain_name,
+                  'odd': 'oddhost.' + model.domain_name}
     n['networks'] = {'router_default': '10.250.1.0', 'no_mask': '10.250.2.0'}
     return _raw_lines(model), _patches(model)
 
@@ -233,6 +234,8 @@ def _raw_lines(model):
             # 2: the malformed record of the e-smith-hosts fixture (odd field count).
             'wibble.{}=host|ExternalIP|InternalIP|MACAddress||Visibility|self\n'.format(
                 model.domain_name).encode(),
+            # 2: a truly odd field count: the last prop has no value.
+            'oddhost.{}=host|HostType|Self|Comment\n'.format(model.domain_name).encode(),
         ],
         'domains': [b'gone.example=domain-deleted|Content|Primary|Description|Gone\n'],
         'networks': [b'10.99.0.0=network-deleted|Mask|255.255.0.0\n'],

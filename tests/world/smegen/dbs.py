@@ -29,8 +29,8 @@ URLS = ('cgi-bin', 'e-smith-manager', 'e-smith-password', 'files', 'icons', 'ser
 
 
 def escaped_line(record):
-    """The line an old tool or a hand edit left for a value with a pipe: ``\\|``.
-    esmithdb refuses to write it (today's API strips pipes); real files still hold it."""
+    """The line Perl's writer (or a hand edit) left for what esmithdb refuses to write:
+    a pipe written as ``\\|`` (old API), Latin-1 bytes (SME had no encoding)."""
     parts = [record.type]
     for name in sorted(record.props):
         parts += [name, record.props[name].replace('|', '\\|')]
@@ -38,14 +38,20 @@ def escaped_line(record):
     return line.encode('utf-8', 'surrogateescape')
 
 
+def _line(record):
+    try:
+        return (esmithdb.format_record(record) + '\n').encode('utf-8')
+    except esmithdb.UnwritableValue:
+        return escaped_line(record)
+
+
 def write_db(tree, name, records, raw_lines=()):
-    """home/e-smith/db/<name>: format_db's bytes with SME's header, then the records
-    format_db must refuse (escaped pipes) and the raw lines, as a later edit appends them."""
-    piped = [r for r in records if any('|' in v for v in r.props.values())]
-    plain = {r.key: r for r in records if r not in piped}
-    text = esmithdb.format_db(plain, now=EPOCH)
-    data = text.encode('utf-8', 'surrogateescape').replace(_NS_LINE, _SME_LINE, 1)
-    data += b''.join(escaped_line(r) for r in piped) + b''.join(raw_lines)
+    """home/e-smith/db/<name>: esmithdb's header (SME's wording) and sorted records, then
+    the raw lines, as a later hand edit appends them."""
+    header = esmithdb.format_db({}, now=EPOCH).encode('utf-8').replace(_NS_LINE, _SME_LINE, 1)
+    by_key = {r.key: r for r in records}
+    keys = sorted(by_key, key=lambda k: k.encode('utf-8', 'surrogateescape'))
+    data = header + b''.join(_line(by_key[k]) for k in keys) + b''.join(raw_lines)
     path = os.path.join(tree, 'home/e-smith/db', name)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
