@@ -145,7 +145,7 @@ class MailWriter:
 
     def _uidlist(self, path, bases, uid, gid):
         """dovecot-uidlist (v1 on SME 8's Dovecot 1.x, v3 on SME 9's 2.x) or Courier's db."""
-        uidv = 1300000000 + len(path) % 1000
+        uidv = self.clock           # deterministic, and grows like a real UIDVALIDITY
         nxt = len(bases) + 1
         v = self.model.version
         if v == '7':
