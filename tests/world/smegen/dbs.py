@@ -40,7 +40,7 @@ def escaped_line(record):
 
 def _line(record):
     try:
-        return (esmithdb.format_record(record) + '\n').encode('utf-8')
+        return (esmithdb.format_record(record) + '\n').encode('utf-8', 'surrogateescape')
     except esmithdb.UnwritableValue:
         return escaped_line(record)
 

@@ -6,6 +6,7 @@ The order of RNG draws is part of the output: change it and every seed changes.
 
 import random
 from dataclasses import dataclass, field
+from typing import Optional
 
 from . import hashes, names
 
@@ -53,9 +54,9 @@ class User:
 class Group:
     name: str
     gid: int
-    description: str | None
-    members: list | None          # None = no Members prop at all
-    uid: int | None = None
+    description: Optional[str]
+    members: Optional[list]       # None = no Members prop at all
+    uid: Optional[int] = None
     has_ids: bool = True
 
     def __post_init__(self):
