@@ -1,0 +1,151 @@
+"""The demo: an SME Server migrated into a stand-in NethServer 7, inside the sandbox.
+
+    python3 -m tests.world.demo [--source DIR] [--provider ldap|ad|remote-ad|none] [--keep]
+
+Without --source it generates a medium SME Server 9 (smegen, fixed seed).  With --source it
+COPIES your tree into the sandbox (the import hard-links and chowns what it migrates, so it
+never works on your own files).  It installs this checkout's package into the sandbox, runs
+the real ``signal-event migration-import /var/lib/migration``, prints the event's log lines,
+the migration report, and a before/after summary.  Exit status: the event's (0 = success).
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from tests.world.sandbox import Sandbox, SandboxError
+from tests.world import smegen
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+STAGING = '/var/lib/migration'
+MEDIUM = dict(seed=9, version='9', users=40, groups=8, ibays=6, pseudonyms=10, domains=3,
+              networks=2, hosts=6, messages=20)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog='./demo', description='Migrate a generated SME Server 9 (or your own SME tree) '
+        'into a stand-in NethServer 7 inside a bubblewrap sandbox, and print the report.')
+    parser.add_argument('--source', metavar='DIR',
+                        help='your own SME tree (an exploded smeserver.tgz); it is copied, '
+                             'never changed')
+    parser.add_argument('--provider', default='ldap', choices=('ldap', 'ad', 'remote-ad', 'none'),
+                        help='the destination accounts provider (default: ldap)')
+    parser.add_argument('--keep', action='store_true',
+                        help='keep the sandbox directory and print its path')
+    return parser.parse_args(argv)
+
+
+def stage_source(args, sandbox):
+    """Put the source tree at the sandbox's /var/lib/migration; returns a description."""
+    staging = sandbox.path(STAGING)
+    if os.path.isdir(staging):
+        os.rmdir(staging)
+    if args.source:
+        if not os.path.isdir(os.path.join(args.source, 'home', 'e-smith', 'db')):
+            raise SystemExit('demo: {} is not an SME tree (no home/e-smith/db)'.format(args.source))
+        subprocess.check_call(['cp', '-a', os.path.abspath(args.source).rstrip('/') + '/.', staging + '/'])
+        return 'your tree {}'.format(args.source), None
+    os.makedirs(staging)
+    manifest = smegen.generate(staging, **MEDIUM)
+    return 'a generated SME Server {} ({} users, {} messages)'.format(
+        manifest['release'], len(manifest['users']), manifest['messages_total']), manifest
+
+
+def count_files(root):
+    n = 0
+    for _top, _dirs, files in os.walk(root):
+        n += len(files)
+    return n
+
+
+def source_summary(sandbox):
+    from nethserver_migration.source import SourceTree
+    tree = SourceTree(sandbox.path(STAGING))
+    accounts = tree.accounts
+    users = [r.key for r in accounts.records('user')]
+    mail = 0
+    for user in users + ['admin']:
+        try:
+            mail += count_files(tree.maildir_of(user))
+        except Exception:  # an unsafe name: counted as nothing, the import reports it
+            pass
+    return [('users', len(users)), ('groups', len(accounts.records('group'))),
+            ('shared folders (ibays)', len(accounts.records('ibay'))),
+            ('pseudonyms', len(accounts.records('pseudonym'))),
+            ('mail domains', len(tree.db('domains').records('domain'))),
+            ('Maildir files', mail),
+            ('hosts', len(tree.db('hosts', optional=True).records('host')) if tree.db('hosts', optional=True) else 0)]
+
+
+def destination_summary(sandbox):
+    store = sandbox.path('/var/lib/extrausers/passwd')
+    users = groups = 0
+    if os.path.exists(store):
+        with open(store) as stream:
+            users = sum(1 for line in stream if line.strip())
+    gstore = sandbox.path('/var/lib/extrausers/group')
+    if os.path.exists(gstore):
+        with open(gstore) as stream:
+            groups = sum(1 for line in stream if line.strip())
+    vmail = sandbox.path('/var/lib/nethserver/vmail')
+    ibay = sandbox.path('/var/lib/nethserver/ibay')
+    homes = sandbox.path('/var/lib/nethserver/home')
+    return [('provider users', users), ('provider groups', groups),
+            ('homes', len(os.listdir(homes)) if os.path.isdir(homes) else 0),
+            ('mailbox files', count_files(vmail) if os.path.isdir(vmail) else 0),
+            ('shared folders', len(os.listdir(ibay)) if os.path.isdir(ibay) else 0),
+            ('hosts records', len(sandbox.db('hosts').records()) if os.path.exists(sandbox.path('/var/lib/nethserver/db/hosts')) else 0),
+            ('routes records', len(sandbox.db('routes').records()) if os.path.exists(sandbox.path('/var/lib/nethserver/db/routes')) else 0)]
+
+
+def print_table(title, rows):
+    print(title)
+    for name, value in rows:
+        print('  {:<26} {}'.format(name, value))
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    subprocess.check_call([os.path.join(TOP, 'createlinks')], stdout=subprocess.DEVNULL)
+    tmp = tempfile.mkdtemp(prefix='nethserver-migration-demo-')
+    try:
+        try:
+            sandbox = Sandbox(tmp, provider=args.provider)
+        except SandboxError as exc:
+            print('demo: {}'.format(exc), file=sys.stderr)
+            return 1
+        what, _manifest = stage_source(args, sandbox)
+        sandbox.install_package(os.path.join(TOP, 'root'))
+        print('Source: {}'.format(what))
+        print('Destination: stand-in NethServer 7 {} (accounts provider {})'.format(
+            sandbox.hostname, args.provider))
+        print_table('Before (source):', source_summary(sandbox))
+        print('\n$ signal-event migration-import {}'.format(STAGING))
+        started = time.time()
+        result = sandbox.run(['/sbin/e-smith/signal-event', 'migration-import', STAGING],
+                             timeout=1800)
+        elapsed = time.time() - started
+        events = [l for l in sandbox.messages() if 'esmith::event' in l
+                  and ('Action:' in l or 'Event:' in l)]
+        for line in events:
+            print('  ' + line.split(': ', 1)[-1])
+        print('\nEvent exit status {} after {:.1f} s'.format(result.returncode, elapsed))
+        report_txt = sandbox.path('/var/log/nethserver-migration/latest.txt')
+        if os.path.exists(report_txt):
+            print('\n' + open(report_txt).read())
+        print_table('After (destination):', destination_summary(sandbox))
+        if args.keep:
+            print('\nSandbox kept in {}'.format(tmp))
+        return 0 if result.returncode == 0 else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
