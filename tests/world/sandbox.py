@@ -311,9 +311,13 @@ class Sandbox(object):
         with os.fdopen(info_r, 'rb') as f:
             started = f.read()
         if not started:
-            first = (err.decode('utf-8', 'replace').strip().splitlines() or
-                     ['exit status {}'.format(proc.returncode)])[0]
-            raise SandboxError('ns7 sandbox did not start: {}'.format(first))
+            lines = [l.strip() for l in err.decode('utf-8', 'replace').splitlines()
+                     if l.strip()] or ['exit status {}'.format(proc.returncode)]
+            own = [l for l in lines if l.startswith(('ns7-sandbox:', 'bwrap:'))]
+            why = own[0] if own else lines[0]
+            if own and lines[0] != own[0]:
+                why += ' ({})'.format(lines[0])
+            raise SandboxError('ns7 sandbox did not start: {}'.format(why))
         if text:
             out = out.decode('utf-8', 'replace')
             err = err.decode('utf-8', 'replace')
