@@ -1,0 +1,209 @@
+"""accounts.plan: source accounts + destination facts -> steps (pure, as tables)."""
+
+import pytest
+
+from nethserver_migration import accounts_names as names
+from nethserver_migration import passwords
+from nethserver_migration.actions import accounts
+from nethserver_migration.actions.accounts import Facts, SourceGroup, SourceUser
+from nethserver_migration.source import ShadowEntry, SmbpasswdEntry
+
+MD5 = '$1$abcdefgh$0123456789abcdefghijkl'
+NT = '8846F7EAEE8FB117AD06BDD830B7586C'
+LOCAL = {'root', 'postfix', 'vmail', 'apache'}
+LOCAL_GROUPS = {'root', 'wheel', 'vmail'}
+
+
+def cred(shadow='', nt=None, flags='U', password_set=None):
+    sh = ShadowEntry('u', shadow, '', '', '', '', '', '', '')
+    smb = SmbpasswdEntry('u', 1, 'X' * 32, nt, frozenset(flags), '') if nt else None
+    return passwords.credential(sh, smb, None, password_set)
+
+
+ACTIVE = cred(MD5, NT)
+LOCKED = cred('!' + MD5, NT, 'UD')
+NEVER = cred('!!')
+NT_ONLY = cred('', NT)
+
+
+def user(name, c=ACTIVE, full='First Last', props=None):
+    return SourceUser(name, full, 5000, c, props or {})
+
+
+def facts(provider='ldap', users=(), groups=(), **kw):
+    rules = names.NameRules(LOCAL, LOCAL_GROUPS, 31, 31, ad=provider in ('ad', 'remote-ad'))
+    return Facts(provider=provider, users=list(users), groups=list(groups), rules=rules, **kw)
+
+
+def ops(steps, *keep):
+    """(op, name) of the steps, optionally only the given ops."""
+    return [(s.op, s.name) for s in steps if not keep or s.op in keep]
+
+
+@pytest.mark.parametrize('provider, role, dc_running, key', [
+    ('none', 'WS', True, 'accounts.no-provider'),
+    ('remote-ldap', 'WS', True, 'accounts.provider-unsupported'),
+    ('ad', 'WS', False, 'accounts.dc-not-running'),
+    ('ldap', 'PDC', True, 'accounts.provider-mismatch'),
+    ('ldap', 'ADS', True, 'accounts.provider-mismatch'),
+    ('ad', 'ADS', True, 'accounts.provider-mismatch'),
+    ('remote-ad', 'WS', True, 'accounts.provider-mismatch'),
+    ('remote-ad', 'PDC', True, 'accounts.provider-mismatch'),
+    ('ldap', 'WS', True, None),
+    ('ad', 'WS', True, None),            # shares needing authentication
+    ('ad', 'PDC', True, None),
+    ('remote-ad', 'ADS', True, None),
+    ('ldap', 'BDC', True, None),
+])
+def test_provider_against_role(provider, role, dc_running, key):
+    steps = accounts.plan(facts(provider, [user('jdoe')], role=role, dc_running=dc_running))
+    if key is None:
+        assert steps[0].op != 'block'
+    else:
+        # blocking: the only step, nothing else is done
+        assert [(s.op, s.args['key']) for s in steps] == [('block', key)]
+
+
+def test_ldap_fresh_users_groups_passwords():
+    f = facts('ldap', [user('alice'), user('bob', LOCKED), user('carol', NEVER),
+                       user('dave', NT_ONLY)],
+              [SourceGroup('sales', 'Sales', ['alice', 'bob', 'admin', 'ghost'])])
+    steps = accounts.plan(f)
+    assert ops(steps, 'user-create') == [('user-create', n) for n in
+                                         ('alice', 'bob', 'carol', 'dave')]
+    assert ops(steps, 'lpasswd') == [('lpasswd', 'alice'), ('lpasswd', 'bob')]
+    assert passwords.lpasswd_input(next(s for s in steps if s.name == 'bob'
+                                        and s.op == 'lpasswd').args['cred']) == '!' + MD5
+    assert ops(steps, 'reset-needed') == [('reset-needed', 'carol'), ('reset-needed', 'dave')]
+    assert ops(steps, 'lock') == []      # LDAP: the lock travels in the hash
+    create = next(s for s in steps if s.op == 'group-create')
+    assert create.args['members'] == ['alice', 'bob', 'admin']
+    assert ops(steps, 'drop-member') == [('drop-member', 'sales')]
+    assert ops(steps, 'admin') == [('admin', None)]
+
+
+def test_filtering_is_never_silent():
+    users = [user('administrator'), user('Guest'), user('postfix'), user('3rdfloor'),
+             user('ok')]
+    groups = [SourceGroup('locals', '', ['ok']), SourceGroup('wheel', '', []),
+              SourceGroup('team', '', ['ok', 'postfix'])]
+    steps = accounts.plan(facts('ldap', users, groups))
+    skips = [(s.name, s.args['key']) for s in steps if s.op == 'skip']
+    assert skips == [('administrator', 'accounts.name-reserved'),
+                     ('Guest', 'accounts.name-reserved'),
+                     ('postfix', 'accounts.name-clash-local'),
+                     ('3rdfloor', 'accounts.name-invalid'),
+                     ('locals', 'accounts.name-reserved'),
+                     ('wheel', 'accounts.name-clash-local')]
+    assert ops(steps, 'user-create') == [('user-create', 'ok')]
+    drop = next(s for s in steps if s.op == 'drop-member')
+    assert (drop.name, drop.args['member']) == ('team', 'postfix')
+    assert 'not migrated' in drop.args['why']
+
+
+def test_home_clash_skips_a_new_user_only():
+    f = facts('ldap', [user('alice'), user('bob')], homes={'alice': 1234, 'bob': 1001},
+              present={'bob': 'First Last'})
+    steps = accounts.plan(f)
+    assert [(s.name, s.args['key']) for s in steps if s.op == 'skip'] == [
+        ('alice', 'accounts.home-clash')]
+    # a user we created in an interrupted run: its home is ours
+    f.state = {'create alice'}
+    f.present = {'alice': 'First Last', 'bob': 'First Last'}
+    assert ops(accounts.plan(f), 'skip') == []
+
+
+def test_rerun_creates_nothing_and_adds_members_only():
+    users = [user('alice'), user('bob')]
+    f = facts('ldap', users, [SourceGroup('sales', '', ['alice', 'bob'])],
+              present={'alice': 'First Last', 'bob': 'First Last'},
+              group_members={'sales': {'alice', 'bob', 'zoe'}},
+              state={'create alice', 'password alice', 'create bob', 'password bob'})
+    steps = accounts.plan(f)
+    assert ops(steps, 'user-create', 'user-modify', 'lpasswd', 'group-create',
+               'group-modify') == []
+
+
+def test_interrupted_run_converges():
+    # killed after user-create of bob, before its password
+    f = facts('ldap', [user('alice'), user('bob'), user('carol')],
+              present={'alice': 'First Last', 'bob': 'First Last'},
+              state={'create alice', 'password alice', 'create bob'})
+    steps = accounts.plan(f)
+    assert ops(steps, 'user-create', 'lpasswd', 'password-done', 'kept-password') == [
+        ('user-create', 'carol'), ('lpasswd', 'bob'), ('lpasswd', 'carol'),
+        ('password-done', 'bob'), ('password-done', 'carol')]
+
+
+def test_group_modify_is_the_union():
+    f = facts('ldap', [user('alice'), user('bob')], [SourceGroup('sales', '', ['bob'])],
+              group_members={'sales': {'alice', 'zoe'}})
+    mod = next(s for s in accounts.plan(f) if s.op == 'group-modify')
+    assert mod.args['members'] == ['alice', 'bob', 'zoe'] and mod.args['added'] == ['bob']
+
+
+def test_present_user_updated_not_duplicated_password_kept():
+    f = facts('ldap', [user('alice', full='Alice New')], present={'alice': 'Alice Old'})
+    steps = accounts.plan(f)
+    assert ops(steps, 'user-create', 'user-modify', 'lpasswd', 'kept-password') == [
+        ('user-modify', 'alice'), ('kept-password', 'alice')]
+
+
+def test_latin1_full_name_compares_as_ascii_gecos():
+    f = facts('ldap', [user('jmunoz', full='José Muñoz')], present={'jmunoz': 'Jos Muoz'},
+              state={'create jmunoz', 'password jmunoz'})
+    assert ops(accounts.plan(f), 'user-modify') == []
+
+
+def test_ad_additive_nt_import_and_locks():
+    f = facts('ad', [user('alice'), user('bob', LOCKED), user('carol', cred(MD5))],
+              role='WS', present={'zed': ''}, state={'adupgrade done'})
+    steps = accounts.plan(f)
+    assert ops(steps, 'adupgrade') == []
+    imp = next(s for s in steps if s.op == 'nt-import')
+    assert [u.name for u in imp.args['users']] == ['alice', 'bob']
+    assert ops(steps, 'lock') == [('lock', 'bob'), ('lock', 'carol')]
+    assert ops(steps, 'reset-needed') == [('reset-needed', 'carol')]
+
+
+@pytest.mark.parametrize('role, present, state, smb, wanted', [
+    ('PDC', {}, set(), True, True),
+    ('WS', {}, set(), True, True),
+    ('PDC', {'alice': ''}, set(), True, False),          # DC not fresh: never wipe it
+    ('PDC', {}, {'adupgrade done'}, True, False),
+    ('PDC', {'alice': ''}, {'adupgrade started'}, True, True),   # interrupted: again
+    ('PDC', {}, set(), False, False),                    # no smbpasswd to upgrade from
+])
+def test_classic_upgrade_only_on_a_fresh_dc(role, present, state, smb, wanted):
+    f = facts('ad', [user('alice')], role=role, present=present, state=state,
+              has_smbpasswd=smb)
+    assert accounts.classic_upgrade_wanted(f) is wanted
+    assert bool(ops(accounts.plan(f), 'adupgrade')) is wanted
+
+
+def test_classic_upgrade_steps_verify_lock_and_groups():
+    f = facts('ad', [user('alice'), user('bob', LOCKED), user('carol', cred(MD5)),
+                     user('krbtgt')], [SourceGroup('sales', '', ['alice'])], role='PDC')
+    steps = accounts.plan(f)
+    assert ops(steps, 'skip', 'adupgrade', 'verify-user', 'lock', 'ensure-groups') == [
+        ('skip', 'krbtgt'), ('adupgrade', None), ('verify-user', 'alice'),
+        ('verify-user', 'bob'), ('verify-user', 'carol'), ('lock', 'bob'), ('lock', 'carol'),
+        ('ensure-groups', None)]
+    assert [u.name for u in next(s for s in steps if s.op == 'adupgrade').args['users']] == [
+        'alice', 'bob', 'carol']
+
+
+def test_remote_ad_creates_nothing():
+    f = facts('remote-ad', [user('alice'), user('bob'), user('administrator')],
+              [SourceGroup('sales', '', ['alice'])], role='ADS', present={'alice': ''})
+    steps = accounts.plan(f)
+    assert ops(steps) == [('skip', 'administrator'), ('lookup-user', 'alice'),
+                          ('lookup-user', 'bob'), ('lookup-group', 'sales')]
+
+
+def test_attributes_not_migrated_said_once():
+    f = facts('ldap', [user('a', props={'Phone': '1'}), user('b', props={'City': 'x'}),
+                       user('c')])
+    steps = [s for s in accounts.plan(f) if s.op == 'attributes-not-migrated']
+    assert len(steps) == 1 and steps[0].args['count'] == 2
+
