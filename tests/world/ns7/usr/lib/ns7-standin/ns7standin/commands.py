@@ -227,7 +227,7 @@ def pdbedit(c):
         if a == '-u':
             user, i = val, i + 2
             continue
-        if a in ('-c', '-K'):
+        if a in ('-c', '-K', '-i'):
             changes[a] = val
             i += 2
             continue
@@ -240,6 +240,25 @@ def pdbedit(c):
             return c.err('unsupported option {}'.format(a), 1)
         i += 1
     with provider.Store() as st:
+        if '-i' in changes:
+            # pdbedit -i smbpasswd:FILE: import NT hashes (and the D flag) of existing
+            # users; /srv is the nsdc container's /srv (/var/lib/machines/nsdc/srv).
+            kind, _, fname = (changes['-i'] or '').partition(':')
+            if kind != 'smbpasswd' or not fname:
+                return c.err('-i: only smbpasswd:FILE is implemented', 1)
+            if fname.startswith('/srv/'):
+                fname = '/var/lib/machines/nsdc' + fname
+            with open(fname) as f:
+                lines = [l.split(':') for l in f if l.count(':') >= 6]
+            missing = [p[0] for p in lines if st.user(p[0]) is None]
+            if missing:
+                return c.err('Username not found! ({})'.format(missing[0]), 255)
+            for p in lines:
+                u = st.user(p[0])
+                u.update(password='nt-hash', nt_hash=p[3], must_change=False)
+                u['enabled'] = 'D' not in p[4]
+            c.extra['imported'] = [p[0] for p in lines]
+            return 0
         if '-L' in changes or '-Lv' in changes:
             for name, u in sorted(st.data['users'].items()):
                 print('{}:{}:{}'.format(name, u['uid'], u.get('fullname', '')))
