@@ -195,4 +195,6 @@ def test_startup_is_fast(tmp_path):
     for i in range(3):
         Sandbox(tmp_path / str(i)).run(['true'], check=True)
     per_sandbox = (time.time() - start) / 3
-    assert per_sandbox < 0.6, per_sandbox
+    # ~0.3 s on an idle 2-core machine; the bound catches a regression such as copying
+    # /usr or the host's /etc, not a busy CI box.
+    assert per_sandbox < 1.5, per_sandbox

@@ -145,7 +145,7 @@ def test_static_routes_save_writes_route_files_only_in_the_sandbox(sandbox):
     ('ldap', ('rw', ''), 0o2770, 'root'),
     ('ad', ('rw', 'r'), 0o2775, 'domain users'),
     ('ad', ('r', ''), 0o2750, 'domain users'),
-])
+], ids=['ldap-rw', 'ad-rw-r', 'ad-r'])
 def test_ibay_create_permissions(sandbox_factory, provider, access, mode, group):
     sb = sandbox_factory(provider=provider)
     res = sb.signal_event('ibay-create', 'sales')
