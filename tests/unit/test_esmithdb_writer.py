@@ -229,7 +229,7 @@ def test_temp_file_renamed_and_lock_file_used(dbpath, mocker):
     renamed = mocker.spy(esmithdb.os, 'rename')
     new_db(dbpath).set_value('a', 'b')
     tmp = '{}.{}'.format(dbpath, os.getpid())
-    assert [c.args[0] for c in opened.call_args_list] == [dbpath + '.lock', tmp]
+    assert [c[0][0] for c in opened.call_args_list] == [dbpath + '.lock', tmp]
     renamed.assert_called_once_with(tmp, dbpath)
     assert not os.path.exists(tmp)
     assert os.path.exists(dbpath + '.lock')      # never unlinked (see the module doc)
