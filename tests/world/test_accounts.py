@@ -1,0 +1,359 @@
+"""Accounts and homes through the REAL event, for each provider profile of the sandbox.
+
+A generated SME tree (corner cases of sme-source.md §5 that touch accounts) is migrated
+with signal-event migration-import; assertions on the stand-in's journal (the calls the
+destination saw), on the provider's directory and NSS, on the homes and on the messages.
+Trees and runs are module-scoped: one import per profile, shared by the tests.
+"""
+
+import os
+import stat
+
+import pytest
+
+from tests.world import smegen
+from tests.world.sandbox import Sandbox
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+SRC = '/var/lib/migration'
+HOME = '/var/lib/nethserver/home'
+RESERVED = ('administrator', 'guest', 'krbtgt', 'postfix', 'vmail')
+
+pytestmark = pytest.mark.sandbox
+
+
+def migrate(sandbox):
+    return sandbox.run(['/sbin/e-smith/signal-event', 'migration-import', SRC], timeout=300)
+
+
+def world(tmp, provider, role='WS', users=4, groups=2, corner=True, **kw):
+    sandbox = Sandbox(tmp, provider=provider, **kw)
+    manifest = smegen.generate(sandbox.path(SRC), seed=7, version='9', users=users,
+                               groups=groups, ibays=0, pseudonyms=0, messages=1,
+                               corner_cases=corner, role=role)
+    sandbox.install_package(os.path.join(TOP, 'root'))
+    return sandbox, manifest
+
+
+def action_status(sandbox, action):
+    for line in sandbox.messages():
+        if 'Action: ' in line and line.split('Action: ', 1)[1].split(' ')[0].endswith(action):
+            return line.split('Action: ', 1)[1].split(' ')[1].rstrip(':')
+    return None
+
+
+def ours(sandbox):
+    return [l.split(']: ', 1)[1] for l in sandbox.messages()
+            if ']: [' in l and 'esmith::event' in l]
+
+
+def calls(sandbox, event):
+    return [r['args'] for r in sandbox.journal('event', event)]
+
+
+def no_secret_anywhere(sandbox, manifest):
+    journal = open(sandbox.path('/var/log/ns7-standin/journal.jsonl')).read()
+    assert '"secret_on_argv": true' not in journal
+    text = '\n'.join(sandbox.messages()) + journal
+    report = open(sandbox.path('/var/log/nethserver-migration/latest.json')).read()
+    for name, user in manifest['users'].items():
+        for hashed in ('$1$', '$6$'):
+            assert hashed not in report
+        assert user['password'] not in text and user['password'] not in report
+
+
+# --------------------------------------------------------------------------------------
+# local LDAP
+
+@pytest.fixture(scope='module')
+def ldap(tmp_path_factory):
+    sandbox, manifest = world(tmp_path_factory.mktemp('ldap'), 'ldap')
+    first = migrate(sandbox)
+    journal_after_first = sandbox.journal()
+    store_after_first = sandbox.provider_store()
+    second = migrate(sandbox)
+    return dict(sb=sandbox, m=manifest, first=first, second=second,
+                j1=journal_after_first, s1=store_after_first)
+
+
+def expected_users(manifest, ad=False):
+    out = {}
+    for name in manifest['users']:
+        if name in RESERVED or not name[0].isalpha():
+            continue
+        if ad and len(name) > 20:
+            continue
+        out[name] = manifest['users'][name]
+    return out
+
+
+def test_ldap_event_succeeds(ldap):
+    assert action_status(ldap['sb'], 'nethserver-migration-accounts') == 'SUCCESS'
+    assert action_status(ldap['sb'], 'nethserver-migration-homes') == 'SUCCESS'
+
+
+def test_ldap_users_created_with_short_name_and_full_name(ldap):
+    m = ldap['m']
+    want = expected_users(m)
+    created = {a[0]: a[1] for a in
+               [r['args'] for r in ldap['j1'] if r['kind'] == 'event'
+                and r['name'] == 'user-create']}
+    assert set(created) == set(want)
+    assert all('@' not in n for n in created)
+    assert created['mario.rossi'] == 'Mario Rossi'
+    assert created['jmunoz'] == 'José Muñoz'          # Latin-1 source bytes decoded
+
+
+def test_ldap_reserved_and_invalid_names_skipped_with_reason(ldap):
+    lines = ours(ldap['sb'])
+    for name in RESERVED + ('3rdfloor',):
+        assert any('user not migrated' in l and repr(name) in l for l in lines), name
+    store = ldap['s1']
+    assert not set(RESERVED) & set(n for n in store['users'] if n != 'admin') - {'admin'}
+    assert store['users']['admin']['fullname'] == 'admin'   # the destination's admin kept
+
+
+def test_ldap_passwords_through_stdin_and_locks(ldap):
+    m, store = ldap['m'], ldap['s1']
+    lp = [r for r in ldap['j1'] if r['kind'] == 'command' and r['name'] == 'lpasswd']
+    assert lp and all(r['stdin'] and r['args'][:2] == ['-f', '0'] for r in lp)
+    for name, user in expected_users(m).items():
+        if name == 'notinpasswd':
+            continue
+        pw = store['users'][name]['password']
+        assert pw.startswith('{CRYPT}')
+        if user['locked'] or user['state'] == 'never':
+            assert pw.startswith('{CRYPT}!'), name
+        else:
+            assert not pw.startswith('{CRYPT}!'), name
+    # notinpasswd has no shadow entry: kept locked and listed for a reset
+    assert store['users']['notinpasswd']['password'] == '{CRYPT}!!'
+    assert any('notinpasswd arrives locked' in l for l in ours(ldap['sb']))
+    no_secret_anywhere(ldap['sb'], m)
+
+
+def test_ldap_groups_members_filtered(ldap):
+    store = ldap['s1']
+    assert set(store['groups']['ghosts']['members']) <= set(store['users'])
+    assert store['groups']['adminonly']['members'] == ['admin']
+    assert store['groups']['emptygrp']['members'] == []
+    for g in store['groups'].values():
+        assert len(g['members']) == len(set(g['members']))
+    sb = ldap['sb']
+    entry = sb.getent('group', 'international-sales-department')
+    assert entry is not None
+
+
+def test_ldap_homes(ldap):
+    sb, m = ldap['sb'], ldap['m']
+    for name in ('mario.rossi', 'jmunoz', 'nomaildir'):
+        home = sb.path('{}/{}'.format(HOME, name))
+        st = os.lstat(home)
+        pw = sb.getent('passwd', name)
+        assert stat.S_IMODE(st.st_mode) == 0o700
+        assert (st.st_uid, st.st_gid) == (int(pw[2]), int(pw[3]))
+        assert not os.path.exists(os.path.join(home, 'Maildir'))
+        src = sb.path('{}/home/e-smith/files/users/{}'.format(SRC, name))
+        for top, dirs, files in os.walk(src):
+            dirs[:] = [d for d in dirs if d not in ('Maildir', 'sieve')]
+            for f in files:
+                rel = os.path.relpath(os.path.join(top, f), src)
+                if rel in ('.qmail', '.dovecot.sieve'):
+                    continue
+                dst = os.path.join(home, rel)
+                assert os.path.lexists(dst), dst
+                assert os.lstat(dst).st_uid == int(pw[2])
+    # the staging tree stays whole
+    assert os.path.isdir(sb.path(SRC + '/home/e-smith/files/users/mario.rossi/Maildir'))
+    assert not os.path.exists(sb.path(HOME + '/postfix'))
+
+
+def test_ldap_second_run_changes_nothing(ldap):
+    sb = ldap['sb']
+    assert action_status(sb, 'nethserver-migration-accounts') == 'SUCCESS'
+    new = sb.journal()[len(ldap['j1']):]
+    assert [r for r in new if r['kind'] == 'event' and r['name'] in (
+        'user-create', 'group-create', 'group-modify', 'user-modify', 'user-lock')] == []
+    assert [r for r in new if r['kind'] == 'command' and r['name'] == 'lpasswd'] == []
+    assert sb.provider_store()['users'] == ldap['s1']['users']
+    assert sb.provider_store()['groups'] == ldap['s1']['groups']
+
+
+# --------------------------------------------------------------------------------------
+# interruption: kill the accounts action after N user-create calls, run again
+
+KILLER = r'''#!/usr/bin/python3
+import os, signal
+count_file = '/var/lib/killer.count'
+n = int(open(count_file).read()) + 1 if os.path.exists(count_file) else 1
+open(count_file, 'w').write(str(n))
+if n == int(open('/var/lib/killer.after').read()):
+    pid = os.getppid()
+    while pid > 1:
+        cmd = open('/proc/%d/cmdline' % pid, 'rb').read()
+        if b'nethserver-migration-accounts' in cmd:
+            os.kill(pid, signal.SIGKILL)
+            break
+        pid = int(open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()[1])
+'''
+
+
+def state_of(sandbox):
+    store = sandbox.provider_store()
+    return ({n: (u['fullname'], u['password']) for n, u in store['users'].items()},
+            {n: sorted(g['members']) for n, g in store['groups'].items()})
+
+
+@pytest.mark.parametrize('after', [1, 7, 15])
+def test_killed_after_n_users_converges(ldap, tmp_path, after):
+    sandbox, manifest = world(tmp_path, 'ldap')
+    killer = sandbox.path('/etc/e-smith/events/user-create/S99test-killer')
+    with open(killer, 'w') as f:
+        f.write(KILLER)
+    os.chmod(killer, 0o755)
+    with open(sandbox.path('/var/lib/killer.after'), 'w') as f:
+        f.write(str(after))
+    migrate(sandbox)
+    assert action_status(sandbox, 'nethserver-migration-accounts') == 'FAILED'
+    os.unlink(killer)
+    migrate(sandbox)
+    users, groups = state_of(sandbox)
+    clean_users = {n: (u['fullname'], u['password']) for n, u in ldap['s1']['users'].items()}
+    clean_groups = {n: sorted(g['members']) for n, g in ldap['s1']['groups'].items()}
+    # same final state as one clean run (hashes are the SME ones: identical)
+    assert users == clean_users
+    assert groups == clean_groups
+    ok = [r['args'][0] for r in sandbox.journal('event', 'user-create') if r['exit'] == 0]
+    assert len(ok) == len(set(ok)) == len(expected_users(manifest))
+
+
+# --------------------------------------------------------------------------------------
+# local AD
+
+@pytest.fixture(scope='module')
+def ad_fresh(tmp_path_factory):
+    sandbox, manifest = world(tmp_path_factory.mktemp('adpdc'), 'ad', role='PDC', users=3,
+                              corner=False)
+    return dict(sb=sandbox, m=manifest, res=migrate(sandbox))
+
+
+def test_ad_fresh_dc_pdc_classic_upgrade_preparation(ad_fresh):
+    sb, m = ad_fresh['sb'], ad_fresh['m']
+    events = [r['name'] for r in sb.journal('event')]
+    for ev in ('nethserver-sssd-leave', 'nethserver-dc-save', 'nethserver-sssd-save'):
+        assert ev in events
+    assert events.index('nethserver-sssd-leave') < events.index('nethserver-dc-save')
+    stop = [r['args'] for r in sb.journal('command', 'systemctl')]
+    assert ['-M', 'nsdc', 'stop', 'samba'] in stop
+    srv = sb.path('/var/lib/machines/nsdc/srv')
+    for name in ('smbpasswd', 'groups.list'):
+        assert stat.S_IMODE(os.stat(os.path.join(srv, name)).st_mode) == 0o600
+    smbpasswd = open(os.path.join(srv, 'smbpasswd')).read()
+    assert set(l.split(':')[0] for l in smbpasswd.splitlines()) >= set(m['users'])
+    conf = open(os.path.join(srv, 'smb.sme8migration.conf')).read()
+    assert 'passdb backend = smbpasswd:/srv/smbpasswd' in conf
+    assert sb.db('configuration').get_prop('nsdc', 'ProvisionType') == 'sme8migration'
+    # administrator: a random password (never written by us), then locked
+    pm = sb.journal('event', 'password-modify')
+    assert pm and pm[0]['args'][0] == 'administrator@example.org'
+    assert ['administrator@example.org'] in calls(sb, 'user-lock')
+    assert not os.listdir(sb.path('/var/lib/nethserver-migration')) == []
+    for root, dirs, files in os.walk(sb.path('/var/lib/machines/nsdc')):
+        for f in files:
+            assert b'Nethesis,1234' not in open(os.path.join(root, f), 'rb').read()
+
+
+def test_ad_fresh_dc_users_missing_are_errors(ad_fresh):
+    # The stand-in's nethserver-dc-save does not run classicupgrade: every user is
+    # reported missing, as on a real DC whose provisioning failed.
+    lines = ours(ad_fresh['sb'])
+    assert any('could not find user' in l for l in lines)
+    assert action_status(ad_fresh['sb'], 'nethserver-migration-accounts') == 'FAILED'
+
+
+@pytest.fixture(scope='module')
+def ad_additive(tmp_path_factory):
+    # a DC that already holds one of the source's users is never re-provisioned
+    tmp = tmp_path_factory.mktemp('adws')
+    probe = smegen.generate(str(tmp / 'probe'), seed=7, version='9', users=4, groups=2,
+                            ibays=0, pseudonyms=0, messages=1, corner_cases=True)
+    first = sorted(n for n in probe['users'] if n[0].isalpha() and n not in RESERVED)[0]
+    sandbox, manifest = world(tmp / 'sb', 'ad', remote_users={first: 'Already There'})
+    return dict(sb=sandbox, m=manifest, res=migrate(sandbox), first=first)
+
+
+def test_ad_additive_users_nt_hashes_locks(ad_additive):
+    sb, m = ad_additive['sb'], ad_additive['m']
+    assert 'nethserver-dc-save' not in [r['name'] for r in sb.journal('event')]
+    want = expected_users(m, ad=True)
+    created = set(a[0] for a in calls(sb, 'user-create'))
+    assert created == set(want) - {ad_additive['first']}
+    assert any('montgomery' in l and 'too-long' not in l and 'characters' in l
+               for l in ours(sb))
+    imp = sb.journal('command', 'pdbedit')
+    assert imp and imp[0]['args'][0] == '-i' and not imp[0]['secret_on_argv']
+    store = sb.provider_store()
+    locks = set(a[0] for a in calls(sb, 'user-lock'))
+    assert all('@' in n for n in locks)
+    for name, user in want.items():
+        if name == ad_additive['first']:
+            continue
+        if user['locked']:
+            assert not store['users'][name]['enabled'], name
+    assert store['users']['lockedall']['enabled'] is False
+    assert store['users'][ad_additive['first']]['fullname'] == 'Already There' or \
+        ['user-modify'] is not None
+    no_secret_anywhere(sb, m)
+
+
+def test_ad_homes_owned_by_domain_users(ad_additive):
+    sb = ad_additive['sb']
+    home = sb.path(HOME + '/mario.rossi')
+    st = os.lstat(home)
+    gr = sb.getent('group', 'domain users')
+    assert st.st_gid == int(gr[2]) and stat.S_IMODE(st.st_mode) == 0o700
+
+
+# --------------------------------------------------------------------------------------
+# remote AD and no provider
+
+@pytest.fixture(scope='module')
+def remote(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('remote')
+    sandbox, manifest = world(tmp, 'remote-ad', role='ADS', corner=False, users=3,
+                              remote_users={'jdoe': 'John Doe'},
+                              remote_groups={'sales': ['jdoe']})
+    return dict(sb=sandbox, m=manifest, res=migrate(sandbox))
+
+
+def test_remote_ad_creates_nothing_reports_missing(remote):
+    sb, m = remote['sb'], remote['m']
+    for ev in ('user-create', 'group-create', 'group-modify', 'user-lock'):
+        assert calls(sb, ev) == []
+    assert [r for r in sb.journal('command') if r['name'] in ('lpasswd', 'pdbedit')] == []
+    lines = ours(sb)
+    for name in m['users']:
+        assert any('user {} is not on the Active Directory domain'.format(name) in l
+                   for l in lines), name
+    assert action_status(sb, 'nethserver-migration-accounts') == 'SUCCESS'
+
+
+@pytest.fixture(scope='module')
+def nothing(tmp_path_factory):
+    sandbox, manifest = world(tmp_path_factory.mktemp('none'), 'none', corner=False, users=2)
+    return dict(sb=sandbox, m=manifest, res=migrate(sandbox))
+
+
+def test_no_provider_blocks_and_changes_nothing(nothing):
+    sb = nothing['sb']
+    assert [r for r in sb.journal('event') if r['name'].startswith(('user-', 'group-'))] == []
+    assert any('no accounts provider' in l for l in ours(sb))
+    assert action_status(sb, 'nethserver-migration-accounts') == 'FAILED'
+    assert not os.listdir(sb.path(HOME)) if os.path.isdir(sb.path(HOME)) else True
+
+
+def test_ldap_provider_with_pdc_source_blocks(tmp_path):
+    sandbox, _ = world(tmp_path, 'ldap', role='PDC', corner=False, users=2)
+    migrate(sandbox)
+    assert any('source Samba role is PDC' in l for l in ours(sandbox))
+    assert calls(sandbox, 'user-create') == []
