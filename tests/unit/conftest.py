@@ -5,14 +5,14 @@ import shutil
 
 import pytest
 
-SAMPLES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared', 'sme-samples')
+from tests.samples import samples_dir
+
 
 
 def sample(*parts):
-    path = os.path.normpath(os.path.join(SAMPLES, *parts))
+    path = os.path.join(samples_dir(), *parts)
     if not os.path.exists(path):
-        raise RuntimeError('sample {} not found: ../shared/sme-samples must sit beside the '
-                           'repository'.format(path))
+        raise RuntimeError('sample {} not found'.format(path))
     return path
 
 

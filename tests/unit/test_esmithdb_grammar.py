@@ -4,6 +4,8 @@ split_fields (one re.split) == split_fields_by_grammar (the pyparsing VALUE gram
 Perl's split /(?<!\\)\|/, -1, on any raw value, backslashes and pipes included.
 """
 
+import os
+
 import pyparsing as pp
 import pytest
 from hypothesis import example, given, settings
@@ -101,3 +103,24 @@ def test_grammar_elements_are_named_and_parse_lines():
 def test_grammar_is_really_pyparsing():
     assert isinstance(esmithdb.LINE, pp.ParserElement)
     assert isinstance(esmithdb.VALUE, pp.ParserElement)
+
+
+def test_no_deprecated_pyparsing_call(tmp_path):
+    """Our grammar and reader call nothing that pyparsing (2.4 or 3.x) deprecates: with
+    every DeprecationWarning an error (after pyparsing's own import), build, read, write."""
+    import subprocess
+    import sys
+    db = tmp_path / 'db'
+    db.write_text('a=t|p|v\\|w\n# c\n\nb=x\n')
+    code = ('import warnings, pyparsing\n'
+            'warnings.simplefilter("error")\n'
+            'from nethserver_migration import esmithdb\n'
+            'd = esmithdb.Database({!r}, readonly=False)\n'
+            'assert d.get("a").prop("p") == "v|w"\n'
+            'assert esmithdb.split_fields_by_grammar("a|b\\\\|c") == ["a", "b\\\\|c"]\n'
+            'd.set_prop("b", "q", "1")\n').format(str(db))
+    lib = os.path.join(os.path.dirname(__file__), '..', '..', 'root', 'usr', 'lib', 'python3.6',
+                       'site-packages')
+    proc = subprocess.run([sys.executable, '-c', code], env=dict(os.environ, PYTHONPATH=lib),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    assert proc.returncode == 0, proc.stdout

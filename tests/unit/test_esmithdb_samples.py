@@ -1,8 +1,8 @@
 """esmithdb reads every real SME DB file in the sample set, with their real content.
 
-The samples are SME package test fixtures (see SOURCES.md next to them).  They are looked
-up in tests/fixtures/sme-samples/ (vendored copy), then $SME_SAMPLES, then the shared
-reference folder; if none is there the tests fail (they never skip silently).
+The samples are SME package test fixtures (see SOURCES.md next to them), found by
+tests/samples.py ($SME_SAMPLES, else ../shared/sme-samples); if they are not there the
+tests fail (they never skip silently).
 """
 
 import glob
@@ -11,13 +11,8 @@ import os
 import pytest
 
 from nethserver_migration import esmithdb
+from tests.samples import samples_dir as shared_samples_dir
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-CANDIDATES = [
-    os.path.join(HERE, '..', 'fixtures', 'sme-samples'),
-    os.environ.get('SME_SAMPLES', ''),
-    '/work/shared/sme-samples',
-]
 
 # Files in the sample folder that are e-smith DBs although their name has no .conf.
 EXTRA_DBS = ['e-smith-base-4.18.1/system_configuration',
@@ -26,11 +21,10 @@ NOT_A_DB = 'smeserver-lib/uidgid.conf'
 
 
 def samples_dir():
-    for candidate in CANDIDATES:
-        if candidate and os.path.isfile(os.path.join(candidate, 'SOURCES.md')):
-            return os.path.normpath(candidate)
-    pytest.fail('SME sample DBs not found in any of {} (vendor them or set SME_SAMPLES)'
-                .format([c for c in CANDIDATES if c]))
+    try:
+        return shared_samples_dir()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 def db_files():

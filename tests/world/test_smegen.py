@@ -13,12 +13,11 @@ import sys
 import pytest
 
 from nethserver_migration import esmithdb
+from tests.samples import samples_dir
 from tests.world.smegen import generate, hashes
 from tests.world.smegen.corner import ODD_NAMES
 
-SAMPLES = '/work/shared/sme-samples'
-if not os.path.isdir(SAMPLES):
-    SAMPLES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared', 'sme-samples')
+SAMPLES = samples_dir()
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 SMALL = dict(users=6, groups=3, ibays=3, pseudonyms=4, domains=3, networks=2, hosts=6, messages=7)
 ROOT = os.geteuid() == 0
