@@ -1,0 +1,490 @@
+"""The configuration concern's plans, as tables: what was read -> the steps decided."""
+
+import pytest
+
+from nethserver_migration import checks
+from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
+                                          openssh, proxypass, review, rootdir, services)
+from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
+                                        SetProps, SetValue, Signal)
+
+
+def of(steps, kind):
+    return [s for s in steps if isinstance(s, kind)]
+
+
+def keys(steps):
+    return [s.key for s in of(steps, Note) if s.key]
+
+
+# -- checks ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize('text, ok', [
+    ('10.0.0.1', True), ('255.255.255.255', True), ('10.0.0.1.example.com', False),
+    ('10.0.0', False), ('256.1.1.1', False), (' 10.0.0.1', True), ('', False), (None, False)])
+def test_ipv4_is_anchored(text, ok):
+    assert bool(checks.ipv4(text)) == ok
+
+
+@pytest.mark.parametrize('mask, prefix', [('255.255.255.0', 24), ('255.255.255.240', 28),
+                                          ('255.0.255.0', None), ('24', None), ('', None)])
+def test_netmask_prefix(mask, prefix):
+    assert checks.netmask_prefix(mask) == prefix
+
+
+def test_shell_quote_and_mac():
+    assert checks.shell_quote("a'b!c") == "'a'\\''b!c'"
+    assert checks.mac('ED-EA-F6-F3-AC-4B') == 'ed:ea:f6:f3:ac:4b'
+    assert checks.mac('ed:ea:f6') is None
+
+
+# -- config ----------------------------------------------------------------------------
+
+def config_state(**kw):
+    state = {'source_dir': '/var/lib/migration', 'passwordstrength': None,
+             'limits': {}, 'ldap': None, 'smb': None, 'role': 'WS',
+             'samba_installed': True, 'sssd_installed': True, 'sssd_workgroup': ''}
+    state.update(kw)
+    return state
+
+
+@pytest.mark.parametrize('users, expected', [('strong', 'strong'), ('normal', 'strong'),
+                                             ('none', 'none'), ('length', 'strong')])
+def test_password_policy_users_mapping(users, expected):
+    steps = config.plan_password_policy(config_state(passwordstrength={
+        'Users': users, 'Admin': 'strong', 'Ibays': 'none', 'PassExpires': 'maybe'}))
+    assert of(steps, SetProps) == [SetProps('configuration', 'passwordstrength',
+                                            'configuration', {'Users': expected},
+                                            'password policy: passwordstrength Users={}'
+                                            .format(expected))]
+    assert of(steps, Signal) == [Signal('password-policy-update', (), 'password policy')]
+
+
+def test_password_policy_limits_and_bad_values():
+    steps = config.plan_password_policy(config_state(limits={
+        'MinUid': '5042', 'maxAcctNameLength': 'x12', 'maxGroupNameLength': None}))
+    assert of(steps, SetValue) == [SetValue('configuration', 'MinUid', '5042', 'MinUid = 5042')]
+    assert keys(steps) == ['config.bad-value']
+    assert of(steps, Signal)
+
+
+def test_no_policy_in_source_changes_nothing():
+    assert not of(config.plan_password_policy(config_state()), (SetProps, SetValue, Signal))
+
+
+@pytest.mark.parametrize('raw, expected', [(None, 'Z:'), ('', 'Z:'), ('Z', 'Z:'),
+                                           ('Z:', 'Z:'), ('h', 'H:'), ('Z::', 'Z:'),
+                                           ('ZZ', None), ('1', None)])
+def test_logon_drive_has_one_colon(raw, expected):
+    smb = {'status': 'enabled'}
+    if raw is not None:
+        smb['LogonDrive'] = raw
+    steps = config.plan_logon_drive(config_state(smb=smb))
+    if expected is None:
+        assert keys(steps) == ['config.bad-value'] and not of(steps, SetProps)
+    else:
+        assert of(steps, SetProps)[0].props == {'LogonDrive': expected}
+
+
+def test_logon_drive_without_samba_module():
+    steps = config.plan_logon_drive(config_state(smb={'LogonDrive': 'Z'},
+                                                 samba_installed=False))
+    assert keys(steps) == ['module.missing'] and not of(steps, SetProps)
+    assert steps[0].commands == ('yum install -y nethserver-samba',
+                                 'signal-event migration-import /var/lib/migration')
+
+
+@pytest.mark.parametrize('role, workgroup, current, expected, found', [
+    ('PDC', 'mitel-networks', '', 'MITEL-NETWORKS', []),
+    ('PDC', 'corp', 'OTHER', 'CORP', ['config.workgroup-replaced']),
+    ('WS', 'corp', '', None, []),
+    ('PDC', '', '', None, []),
+    ('PDC', 'a workgroup too long', '', None, ['config.bad-value']),
+])
+def test_workgroup_only_for_pdc(role, workgroup, current, expected, found):
+    steps = config.plan_workgroup(config_state(role=role, smb={'Workgroup': workgroup},
+                                               sssd_workgroup=current))
+    props = [s.props for s in of(steps, SetProps)]
+    assert props == ([{'Workgroup': expected}] if expected else [])
+    assert keys(steps) == found
+
+
+def test_organization_contact_pipe_is_reported_rest_kept():
+    steps = config.plan_organization(config_state(ldap={'defaultCity': 'Ottawa',
+                                                        'defaultCompany': 'A|B'}))
+    assert of(steps, SetProps)[0].props == {'City': 'Ottawa'}
+    assert keys(steps) == ['config.bad-value']
+
+
+# -- network ---------------------------------------------------------------------------
+
+GREEN = {'eth0': ('ethernet', {'role': 'green', 'ipaddr': '192.168.1.10',
+                               'netmask': '255.255.255.0'}),
+         'eth1': ('ethernet', {'role': 'red', 'ipaddr': '1.2.3.4', 'netmask': '255.0.0.0'})}
+
+
+def net_state(records, routes=None, networks=None):
+    dest = dict(GREEN)
+    dest.update(networks or {})
+    return {'networks': records, 'dest_networks': dest, 'dest_routes': routes or {}}
+
+
+def test_network_and_route_in_ns7_layout():
+    steps = network.plan(net_state([
+        ('192.168.1.0', 'network', {'Mask': '255.255.255.0', 'SystemLocalNetwork': 'yes'}),
+        ('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})]))
+    assert of(steps, SetProps) == [
+        SetProps('networks', '10.5.0.0', 'network',
+                 {'Mask': '255.255.0.0', 'Description': network.DESCRIPTION},
+                 'trusted network 10.5.0.0 (Mask 255.255.0.0)'),
+        SetProps('routes', '10.5.0.0/16', 'static',
+                 {'Router': '192.168.1.254', 'Device': 'eth0', 'Metric': '',
+                  'Description': network.DESCRIPTION},
+                 'static route 10.5.0.0/16 via 192.168.1.254 dev eth0')]
+    assert [s.event for s in of(steps, Signal)] == ['static-routes-save', 'interface-update']
+
+
+def test_network_rerun_signals_nothing():
+    steps = network.plan(net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})],
+        routes={'10.5.0.0/16': ('static', {'Router': '192.168.1.254'})},
+        networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})}))
+    assert not of(steps, (SetProps, Signal))
+
+
+def test_route_created_even_when_network_exists_and_conflicts_reported():
+    steps = network.plan(net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'}),
+         ('10.6.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.1'})],
+        routes={'10.6.0.0/16': ('static', {'Router': '192.168.1.2'})},
+        networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})}))
+    assert [s.key for s in of(steps, SetProps)] == ['10.5.0.0/16', '10.6.0.0']
+    assert keys(steps) == ['network.conflict']
+
+
+@pytest.mark.parametrize('props, found', [
+    ({'Router': '192.168.1.254'}, ['network.bad-record']),              # no Mask
+    ({'Mask': '255.0.255.0'}, ['network.bad-record']),
+    ({'Mask': '255.255.0.0', 'Router': 'gw.example.com'}, ['network.bad-route']),
+    ({'Mask': '255.255.0.0', 'Router': '172.16.0.1'}, ['network.route-unreachable']),
+    ({'Mask': '255.255.0.0', 'RemoteVPNSubnet': 'yes'}, ['network.vpn-subnet']),
+    ({'Mask': '255.255.0.0', 'Router': 'default'}, []),
+])
+def test_network_bad_records(props, found):
+    assert keys(network.plan(net_state([('10.5.0.0', 'network', props)]))) == found
+
+
+def test_missing_networks_db():
+    steps = network.plan(net_state(None))
+    assert keys(steps) == ['network.source-missing'] and not of(steps, Signal)
+
+
+# -- dhcp ------------------------------------------------------------------------------
+
+def dhcp_state(dhcpd, existing=None, installed=True):
+    return {'source_dir': '/x', 'dhcpd': dhcpd, 'installed': installed,
+            'dest_networks': dict(GREEN), 'existing': existing or {}}
+
+
+ENABLED = {'status': 'enabled', 'start': '192.168.1.65', 'end': '192.168.1.250'}
+
+
+def test_dhcp_new_range_record():
+    steps = dhcp.plan(dhcp_state(ENABLED))
+    props = of(steps, SetProps)[0].props
+    assert of(steps, SetProps)[0][:3] == ('dhcp', 'eth0', 'range')
+    assert props['DhcpRangeStart'] == '192.168.1.65' and props['status'] == 'enabled'
+    assert props['DhcpLeaseTime'] == ''
+    assert of(steps, Signal) == [Signal('nethserver-dnsmasq-update', (), 'DHCP')]
+
+
+def test_dhcp_merged_into_existing_record_with_conflict():
+    existing = {'eth0': ('range', {'DhcpRangeStart': '192.168.1.100', 'DhcpRangeEnd': '',
+                                   'status': 'enabled', 'DhcpLeaseTime': '3600'})}
+    steps = dhcp.plan(dhcp_state(ENABLED, existing))
+    assert of(steps, SetProps)[0].props == {'DhcpRangeEnd': '192.168.1.250'}
+    assert keys(steps) == ['dhcp.conflict']
+
+
+@pytest.mark.parametrize('dhcpd, found', [
+    ({'status': 'disabled', 'start': '192.168.1.65', 'end': '192.168.1.250'}, []),
+    (None, []),
+    ({'status': 'enabled', 'start': '192.168.1.250', 'end': '192.168.1.65'}, ['dhcp.bad-range']),
+    ({'status': 'enabled', 'start': '10.0.0.1', 'end': '10.0.0.9'}, ['dhcp.no-interface']),
+])
+def test_dhcp_skips(dhcpd, found):
+    steps = dhcp.plan(dhcp_state(dhcpd))
+    assert keys(steps) == found and not of(steps, SetProps)
+
+
+def test_dhcp_module_missing():
+    assert keys(dhcp.plan(dhcp_state(ENABLED, installed=False))) == ['module.missing']
+
+
+# -- hosts -----------------------------------------------------------------------------
+
+def hosts_state(records, existing=None):
+    return {'source_dir': '/x', 'hosts': [(k, 'host', p) for k, p in records],
+            'domains': ['example.com'], 'self_fqdn': 'ns7.example.com', 'installed': True,
+            'existing': existing or {}}
+
+
+def test_hosts_table():
+    steps = hosts.plan(hosts_state([
+        ('www.example.com', {'HostType': 'Self', 'Comment': 'web'}),
+        ('pc.example.com', {'HostType': 'Local', 'InternalIP': '192.168.1.5',
+                            'MACAddress': '00-11-22-33-44-AA', 'Comment': ''}),
+        ('nas.example.com', {'HostType': 'Local', 'InternalIP': '192.168.1.6'}),
+        ('pc.other.org', {'HostType': 'Local', 'InternalIP': '192.168.1.7',
+                          'MACAddress': '00:11:22:33:44:55'}),
+        ('ext.example.com', {'HostType': 'Remote', 'ExternalIP': '203.0.113.9'}),
+        ('alias.example.com', {'HostType': 'Remote', 'ExternalIP': 'www.example.org'}),
+        ('ns7.example.com', {'HostType': 'Self'}),
+    ]))
+    written = {s.key: (s.type, s.props) for s in of(steps, SetProps)}
+    assert written == {
+        'www.example.com': ('self', {'Description': 'web'}),
+        'pc': ('local', {'Description': '', 'IpAddress': '192.168.1.5',
+                         'MacAddress': '00:11:22:33:44:aa'}),
+        'nas.example.com': ('remote', {'Description': '', 'IpAddress': '192.168.1.6'}),
+        'pc.other.org': ('remote', {'Description': '', 'IpAddress': '192.168.1.7'}),
+        'ext.example.com': ('remote', {'Description': '', 'IpAddress': '203.0.113.9'}),
+    }
+    assert keys(steps) == ['hosts.reservation-dropped', 'hosts.cname-skipped']
+
+
+def test_hosts_defect_39_short_name_clash_is_reported_not_merged():
+    steps = hosts.plan(hosts_state(
+        [('pc.example.com', {'HostType': 'Local', 'InternalIP': '192.168.1.5',
+                             'MACAddress': '00:11:22:33:44:aa'}),
+         ('printer.example.com', {'HostType': 'Local', 'InternalIP': '192.168.1.9',
+                                  'MACAddress': '00:11:22:33:44:bb'})],
+        existing={'printer': ('local', {'IpAddress': '192.168.1.200'}),
+                  'pc': ('local', {'Description': '', 'IpAddress': '192.168.1.5',
+                                   'MacAddress': '00:11:22:33:44:aa'})}))
+    assert not of(steps, SetProps)
+    assert keys(steps) == ['hosts.conflict']
+
+
+@pytest.mark.parametrize('props, found', [
+    ({'HostType': 'Local', 'InternalIP': '192.168.1.5.x'}, ['hosts.skipped']),
+    ({'HostType': 'Local', 'InternalIP': '192.168.1.5', 'MACAddress': 'zz'}, ['hosts.skipped']),
+    ({'HostType': 'Self', 'Comment': 'a|b'}, ['hosts.bad-value']),
+    ({'Visibility': 'self'}, ['hosts.skipped']),
+])
+def test_hosts_bad_input(props, found):
+    assert keys(hosts.plan(hosts_state([('x.example.com', props)]))) == found
+
+
+# -- openssh ---------------------------------------------------------------------------
+
+def ssh_state(sshd, keys_=None, installed=True):
+    keys_ = keys_ or {}
+    return {'source_dir': '/x', 'sshd': sshd, 'installed': installed,
+            'keys': dict((n, keys_.get(n, (None, None)))
+                         for n in openssh.HOST_KEYS + openssh.OBSOLETE_KEYS)}
+
+
+def test_sshd_known_props_only_and_access_mapped():
+    steps = openssh.plan(ssh_state({'access': 'public', 'TCPPort': '2222',
+                                    'PermitRootLogin': 'no', 'status': 'disabled',
+                                    'InitscriptOrder': '85', 'Foo': 'bar'}))
+    assert of(steps, SetProps)[0].props == {'access': 'green,red', 'TCPPort': '2222',
+                                            'PermitRootLogin': 'no'}
+    assert keys(steps) == ['sshd.status-kept']
+
+
+def test_host_keys_0600_only_complete_pairs_no_dsa():
+    steps = openssh.plan(ssh_state({}, {
+        'ssh_host_rsa_key': ('/s/rsa', '/s/rsa.pub'),
+        'ssh_host_ecdsa_key': ('/s/ecdsa', None),
+        'ssh_host_dsa_key': ('/s/dsa', '/s/dsa.pub')}))
+    assert of(steps, InstallFile) == [
+        InstallFile('/s/rsa', '/etc/ssh/ssh_host_rsa_key', 0o600, True, 'SSH host key'),
+        InstallFile('/s/rsa.pub', '/etc/ssh/ssh_host_rsa_key.pub', 0o644, True,
+                    'SSH host public key')]
+    assert keys(steps) == ['sshd.host-key-incomplete']
+
+
+def test_openssh_not_installed_changes_nothing():
+    steps = openssh.plan(ssh_state({'access': 'private'},
+                                   {'ssh_host_rsa_key': ('/a', '/b')}, installed=False))
+    assert keys(steps) == ['module.missing']
+    assert not of(steps, (SetProps, InstallFile, Signal))
+
+
+# -- services --------------------------------------------------------------------------
+
+def svc_state(**kw):
+    state = {'source_dir': '/x', 'timezone': '', 'dest_timezone': 'UTC', 'ntp_server': '',
+             'cups': None, 'cups_files': {'printers.conf': None, 'classes.conf': None},
+             'printers': [], 'ejabberd': None, 'dest_ejabberd': None,
+             'installed': {'nethserver-ntp': True, 'nethserver-cups': True,
+                           'nethserver-ejabberd': True}}
+    state.update(kw)
+    return state
+
+
+@pytest.mark.parametrize('zone, dest, step', [
+    ('Europe/Rome', 'UTC', Run(('timedatectl', 'set-timezone', 'Europe/Rome'),
+                              'time zone = Europe/Rome')),
+    ('Europe/Rome', 'Europe/Rome', None),
+    ('../../etc/shadow', 'UTC', None),
+])
+def test_time_zone(zone, dest, step):
+    steps = services.plan_time(svc_state(timezone=zone, dest_timezone=dest))
+    assert of(steps, Run) == ([step] if step else [])
+
+
+@pytest.mark.parametrize('server, written', [('smeserver.pool.ntp.org', None), ('', None),
+                                             ('ntp.example.net', 'ntp.example.net'),
+                                             ('ntp;rm -rf', None)])
+def test_ntp_server(server, written):
+    steps = services.plan_time(svc_state(ntp_server=server))
+    assert [s.props['NTPServer'] for s in of(steps, SetProps)] == ([written] if written else [])
+    assert of(steps, Signal) == [Signal('nethserver-ntp-update', (), 'time and NTP')]
+
+
+def test_cups_files_kept_beside_and_printers_reported():
+    steps = services.plan_cups(svc_state(cups={'status': 'enabled'}, printers=['hall'],
+                                         cups_files={'printers.conf': '/s/p',
+                                                     'classes.conf': None}))
+    assert of(steps, InstallFile) == [InstallFile('/s/p', '/etc/cups/printers.conf', 0o600,
+                                                  False, 'CUPS printers.conf')]
+    assert keys(steps) == ['cups.printers-not-migrated']
+    assert of(steps, Signal)[0].event == 'nethserver-cups-update'
+
+
+def test_ejabberd_only_known_props():
+    steps = services.plan_ejabberd(svc_state(
+        ejabberd={'status': 'enabled', 'access': 'private', 'Obsolete': 'x', 'WebAdmin': 'y'},
+        dest_ejabberd={'WebAdmin': 'disabled', 'status': 'enabled'}))
+    assert of(steps, SetProps)[0].props == {'status': 'enabled', 'access': 'green',
+                                            'WebAdmin': 'y'}
+
+
+def test_services_module_missing():
+    state = svc_state(cups={'status': 'enabled'}, ejabberd={'status': 'enabled'},
+                      ntp_server='ntp.example.net',
+                      installed=dict.fromkeys(('nethserver-ntp', 'nethserver-cups',
+                                               'nethserver-ejabberd'), False))
+    steps = services.plan(state)
+    assert keys(steps) == ['module.missing'] * 3
+    assert not of(steps, (SetProps, Signal, InstallFile))
+
+
+# -- proxypass -------------------------------------------------------------------------
+
+def test_proxypass_new_existing_conflict():
+    steps = proxypass.plan({'source_dir': '/x', 'installed': True, 'entries': [
+        ('a', {'Target': 'http://x'}), ('b', {'Target': 'http://y'}),
+        ('c', {'Target': 'http://z'}), ('d', {'Target': 'x|y'})],
+        'existing': {'b': {'Target': 'http://y', 'HTTP': 'yes'}, 'c': {'Target': 'no'}}})
+    assert [s.key for s in of(steps, SetProps)] == ['a']
+    assert keys(steps) == ['proxypass.conflict', 'proxypass.bad-record']
+    assert of(steps, Signal)[0].event == 'nethserver-httpd-update'
+
+
+# -- certificates ----------------------------------------------------------------------
+
+def entry(path, found=True, problem=None):
+    return {'path': path, 'found': '/t' + path if found else None, 'problem': problem}
+
+
+def cert_state(**files):
+    base = {'default_key': entry('/home/e-smith/ssl.key/h.d.key'),
+            'default_crt': entry('/home/e-smith/ssl.crt/h.d.crt'),
+            'default_pem': entry('/home/e-smith/ssl.pem/h.d.pem')}
+    base.update(files)
+    return {'fqdn': 'h.d', 'hostname': 'h.d', 'files': base}
+
+
+def test_self_signed_to_nsrv():
+    steps = certificates.plan(cert_state())
+    assert [(s.dst, s.mode) for s in of(steps, InstallFile)] == [
+        ('/etc/pki/tls/private/NSRV.key', 0o600), ('/etc/pki/tls/certs/NSRV.crt', 0o644),
+        ('/etc/pki/tls/NSRV.pem', 0o600)]
+    assert of(steps, SetProps)[0].props == {'CrtFile': '', 'KeyFile': ''}
+    assert of(steps, Signal)[0].event == 'certificate-update'
+
+
+def test_self_signed_for_another_name_is_not_installed():
+    state = cert_state()
+    state['hostname'] = 'other.d'
+    steps = certificates.plan(state)
+    assert keys(steps) == ['certificate.other-name'] and not of(steps, InstallFile)
+
+
+def test_custom_pair_and_chain():
+    steps = certificates.plan(cert_state(
+        crt=entry('/etc/dehydrated/certs/h/cert.pem'),
+        key=entry('/etc/dehydrated/certs/h/privkey.pem'),
+        CertificateChainFile=entry('/home/e-smith/ssl.crt/chain.crt')))
+    assert [(s.dst, s.mode) for s in of(steps, InstallFile)] == [
+        ('/etc/pki/tls/certs/cert.pem', 0o644), ('/etc/pki/tls/private/privkey.pem', 0o600),
+        ('/etc/pki/tls/certs/chain.crt', 0o644)]
+    assert [s.props for s in of(steps, SetProps)] == [
+        {'CrtFile': '/etc/pki/tls/certs/cert.pem', 'KeyFile': '/etc/pki/tls/private/privkey.pem'},
+        {'ChainFile': '/etc/pki/tls/certs/chain.crt'}]
+
+
+def test_custom_crt_outside_tree_or_missing_installs_nothing():
+    steps = certificates.plan(cert_state(
+        crt=entry('../../etc/shadow', False, 'outside'),
+        key=entry('/home/e-smith/ssl.key/x.key', False, 'missing')))
+    assert keys(steps) == ['certificate.path-refused', 'certificate.file-missing']
+    assert not of(steps, (InstallFile, SetProps, Signal))
+
+
+def test_locate_refuses_paths_out_of_the_tree(sme_tree):
+    from nethserver_migration.source import SourceTree
+    source = SourceTree(str(sme_tree))
+    assert certificates.locate(source, '../../etc/shadow') == (None, 'outside')
+    assert certificates.locate(source, '/home/e-smith/../../../etc/shadow') == (None, 'outside')
+    assert certificates.locate(source, '/home/e-smith/ssl.crt/x.crt') == (None, 'missing')
+    found, problem = certificates.locate(source, '/etc/passwd')
+    assert problem is None and found == str(sme_tree / 'etc' / 'passwd')
+
+
+# -- rootdir ---------------------------------------------------------------------------
+
+def test_rootdir_plan_keeps_ssh_and_mycnf_out():
+    steps = rootdir.plan({'source_dir': '/m', 'root': '/root', 'src': '/m/root',
+                          'src_is_link': False, 'src_ssh': '/m/root/.ssh',
+                          'src_ssh_is_link': False, 'src_mycnf': True,
+                          'dest_logs': ['/root/install.log']})
+    assert of(steps, MoveInto) == [MoveInto(('/root/install.log',), '/root/logs',
+                                            '/root: this server\'s log saved')]
+    assert of(steps, MergeTree) == [
+        MergeTree('/m/root', '/root', ('.ssh', '.my.cnf'), None, '/root: the source\'s files'),
+        MergeTree('/m/root/.ssh', '/root/.ssh.migrated', (), 0o700,
+                  '/root: the source\'s .ssh kept aside')]
+    assert keys(steps) == ['rootdir.ssh-aside']
+
+
+def test_rootdir_read_leaves_logs_a_previous_run_brought(tmp_path, sme_tree):
+    from nethserver_migration.source import SourceTree
+    src_root = sme_tree / 'root'
+    src_root.mkdir()
+    (src_root / 'install.log').write_text('sme\n')
+    dest = tmp_path / 'dest-root'
+    dest.mkdir()
+    (dest / 'install.log').write_text('sme\n')        # brought by the first run
+    (dest / 'anaconda.log').write_text('ns7\n')       # this server's own
+    (dest / 'notes.txt').write_text('x\n')
+    state = rootdir.read(SourceTree(str(sme_tree)), None, root=str(dest))
+    assert state['dest_logs'] == [str(dest / 'anaconda.log')]
+
+
+# -- review ----------------------------------------------------------------------------
+
+def test_review_cipher_commands_and_templates():
+    steps = review.plan({'cipher': "ALL:!aNULL:it's", 'network': [('gateway', '10.0.0.1')],
+                         'templates': {'etc/e-smith/templates-custom':
+                                       {'/etc/smb.conf': ['10x', '20y']},
+                                       'etc/e-smith/templates-user-custom': {}}})
+    cipher = [s for s in steps if s.key == 'review.ssl-cipher-suite'][0]
+    assert cipher.commands == ("config setprop httpd SSLCipherSuite 'ALL:!aNULL:it'\\''s'",
+                               'signal-event nethserver-httpd-update')
+    assert keys(steps) == ['review.ssl-cipher-suite', 'review.custom-template',
+                           'review.network-not-migrated']
