@@ -83,15 +83,14 @@ def source_summary(sandbox):
 
 
 def destination_summary(sandbox):
-    store = sandbox.path('/var/lib/extrausers/passwd')
-    users = groups = 0
-    if os.path.exists(store):
-        with open(store) as stream:
-            users = sum(1 for line in stream if line.strip())
-    gstore = sandbox.path('/var/lib/extrausers/group')
-    if os.path.exists(gstore):
-        with open(gstore) as stream:
-            groups = sum(1 for line in stream if line.strip())
+    # The stand-in lists each provider account twice (user@domain, then user): count one.
+    def accounts(path):
+        if not os.path.exists(path):
+            return 0
+        with open(path) as stream:
+            return sum(1 for line in stream if '@' in line.split(':', 1)[0])
+    users = accounts(sandbox.path('/var/lib/extrausers/passwd'))
+    groups = accounts(sandbox.path('/var/lib/extrausers/group'))
     vmail = sandbox.path('/var/lib/nethserver/vmail')
     ibay = sandbox.path('/var/lib/nethserver/ibay')
     homes = sandbox.path('/var/lib/nethserver/home')
@@ -101,6 +100,30 @@ def destination_summary(sandbox):
             ('shared folders', len(os.listdir(ibay)) if os.path.isdir(ibay) else 0),
             ('hosts records', len(sandbox.db('hosts').records()) if os.path.exists(sandbox.path('/var/lib/nethserver/db/hosts')) else 0),
             ('routes records', len(sandbox.db('routes').records()) if os.path.exists(sandbox.path('/var/lib/nethserver/db/routes')) else 0)]
+
+
+def db_snapshot(sandbox):
+    """{db name: {key: (type, props)}} of every destination DB, to show what changed."""
+    from nethserver_migration import esmithdb
+    base = sandbox.path('/var/lib/nethserver/db')
+    snap = {}
+    for name in sorted(os.listdir(base)):
+        path = os.path.join(base, name)
+        if os.path.isfile(path) and '.' not in name:
+            records, _issues = esmithdb.read_file(path)
+            snap[name] = {k: (r.type, r.props) for k, r in records.items()}
+    return snap
+
+
+def settings_changes(before, after):
+    rows = []
+    for name in sorted(after):
+        old, new = before.get(name, {}), after[name]
+        added = len(set(new) - set(old))
+        changed = sum(1 for k in set(new) & set(old) if new[k] != old[k])
+        if added or changed:
+            rows.append(('DB ' + name, '{} records added, {} changed'.format(added, changed)))
+    return rows or [('DBs', 'no record added or changed')]
 
 
 def print_table(title, rows):
@@ -125,6 +148,7 @@ def main(argv=None):
         print('Destination: stand-in NethServer 7 {} (accounts provider {})'.format(
             sandbox.hostname, args.provider))
         print_table('Before (source):', source_summary(sandbox))
+        dbs_before = db_snapshot(sandbox)
         print('\n$ signal-event migration-import {}'.format(STAGING))
         started = time.time()
         result = sandbox.run(['/sbin/e-smith/signal-event', 'migration-import', STAGING],
@@ -137,8 +161,10 @@ def main(argv=None):
         print('\nEvent exit status {} after {:.1f} s'.format(result.returncode, elapsed))
         report_txt = sandbox.path('/var/log/nethserver-migration/latest.txt')
         if os.path.exists(report_txt):
-            print('\n' + open(report_txt).read())
-        print_table('After (destination):', destination_summary(sandbox))
+            with open(report_txt) as stream:
+                print('\n' + stream.read())
+        print_table('After (destination):', destination_summary(sandbox)
+                    + settings_changes(dbs_before, db_snapshot(sandbox)))
         if args.keep:
             print('\nSandbox kept in {}'.format(tmp))
         return 0 if result.returncode == 0 else 1
