@@ -1,0 +1,122 @@
+"""accounts.apply and homes.plan/apply with Destination mocked (pytest-mock)."""
+
+import io
+import os
+import stat
+
+import pytest
+
+from nethserver_migration import passwords
+from nethserver_migration.actions import accounts, homes
+from nethserver_migration.destination import CommandResult, Destination
+from nethserver_migration.fileops import MergeResult
+from nethserver_migration.report import Reporter
+from tests.unit.test_accounts_plan import ACTIVE, LOCKED, NEVER, MD5, facts, user
+from nethserver_migration.actions.accounts import SourceGroup
+
+
+@pytest.fixture
+def dest(mocker):
+    d = mocker.create_autospec(Destination, instance=True)
+    d.signal_event.return_value = True
+    d.set_password_hash.return_value = True
+    d.long_name.side_effect = lambda n: n + '@example.org'
+    d.import_nt_hashes.return_value = CommandResult(0, '', '')
+    return d
+
+
+def reporter():
+    return Reporter('test', stream=io.StringIO(), report_dir='/nonexistent')
+
+
+def test_ldap_apply_order_state_and_no_hash_in_messages(dest):
+    f = facts('ldap', [user('alice'), user('bob', LOCKED), user('carol', NEVER)],
+              [SourceGroup('sales', '', ['alice', 'bob'])])
+    rep = reporter()
+    accounts.apply(accounts.plan(f), f, dest, rep)
+    names = [c.args for c in dest.method_calls if c[0] in ('signal_event', 'set_password_hash',
+                                                           'state_append')]
+    assert names[:2] == [('accounts.state', 'create alice'),
+                         ('user-create', 'alice', 'First Last')]
+    assert ('alice', MD5) in names and ('bob', '!' + MD5) in names
+    assert ('accounts.state', 'password alice') in names
+    assert ('group-create', 'sales', 'alice', 'bob') in names
+    text = rep.stream.getvalue()
+    assert MD5 not in text and 'carol arrives locked' in text
+    assert rep.errors == 0
+
+
+def test_failed_user_create_is_reported_and_left_out_of_groups(dest):
+    dest.signal_event.side_effect = lambda ev, *a: not (ev == 'user-create' and a[0] == 'bob')
+    f = facts('ldap', [user('alice'), user('bob')], [SourceGroup('sales', '', ['alice', 'bob'])])
+    rep = reporter()
+    accounts.apply(accounts.plan(f), f, dest, rep)
+    assert rep.errors == 1 and 'user-create event failed for user bob' in rep.stream.getvalue()
+    dest.signal_event.assert_any_call('group-create', 'sales', 'alice')
+    assert ('bob', MD5) not in [c.args for c in dest.set_password_hash.call_args_list]
+    assert ('accounts.state', 'password bob') not in [c.args for c in
+                                                      dest.state_append.call_args_list]
+
+
+def test_ad_nt_import_failure_locks_and_counts_errors(dest):
+    dest.import_nt_hashes.return_value = CommandResult(1, '', 'boom')
+    f = facts('ad', [user('alice')], present={'other': ''}, state={'adupgrade done'})
+    rep = reporter()
+    accounts.apply(accounts.plan(f), f, dest, rep)
+    text = dest.import_nt_hashes.call_args[0][0]
+    assert text.startswith('alice:5000:') and ACTIVE.nt in text
+    dest.signal_event.assert_any_call('user-lock', 'alice@example.org')
+    assert rep.errors == 1 and ACTIVE.nt not in rep.stream.getvalue()
+
+
+def test_block_is_an_error_and_nothing_else(dest):
+    f = facts('none', [user('alice')])
+    rep = reporter()
+    accounts.apply(accounts.plan(f), f, dest, rep)
+    assert rep.errors == 1 and rep.findings[0].blocking
+    assert dest.signal_event.call_count == 0
+
+
+class PW(object):
+    def __init__(self, uid, gid):
+        self.pw_uid, self.pw_gid = uid, gid
+
+
+def st(uid, mode=stat.S_IFDIR | 0o700):
+    return os.stat_result((mode, 0, 0, 1, uid, 0, 0, 0, 0, 0))
+
+
+@pytest.mark.parametrize('home, op', [
+    (homes.Home('a', '/s/a', True, PW(1001, 1000), None), 'merge'),
+    (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1001)), 'merge'),
+    (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1234)), 'clash'),
+    (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1001, stat.S_IFLNK | 0o777)), 'clash'),
+    (homes.Home('a', '/s/a', False, PW(1001, 1000), None), 'no-source-home'),
+    (homes.Home('a', '/s/a', True, None, None), 'no-user'),
+    (homes.Home('a', None, 'unsafe', None, None), 'unsafe'),
+])
+def test_homes_plan(home, op):
+    steps = homes.plan(facts('ldap'), [home], ['orphan'], ['administrator'])
+    assert [s.op for s in steps] == [op, 'refused-home', 'orphan', 'admin-home']
+    if op == 'merge':
+        assert steps[0].args['owner'] == (1001, 1000)
+        assert steps[0].args['dst'] == '/var/lib/nethserver/home/a'
+
+
+def test_homes_blocked_when_accounts_blocked():
+    assert [s.op for s in homes.plan(facts('none'), [])] == ['blocked']
+
+
+def test_homes_apply_merge_excludes_mail_and_reports_conflicts(dest):
+    result = MergeResult()
+    result.linked = ['/h/a/x']
+    result.conflicts = [('/h/a/y', '/h/a/y.migrated')]
+    result.skipped = [('/s/a/link', 'symlink pointing outside the tree (/etc), not followed')]
+    dest.merge_tree.return_value = result
+    rep = reporter()
+    homes.apply([accounts.Step('merge', 'a', dict(src='/s/a', dst='/h/a', owner=(1, 2)))],
+                dest, rep)
+    dest.merge_tree.assert_called_once_with('/s/a', '/h/a', owner=(1, 2),
+                                            exclude=homes.EXCLUDE, dir_mode=0o700)
+    assert {'Maildir', 'sieve', '.dovecot.sieve'} <= set(homes.EXCLUDE)
+    assert [f.key for f in rep.findings] == ['homes.file-conflict', 'homes.file-skipped']
