@@ -257,7 +257,7 @@ def test_ad_fresh_dc_pdc_classic_upgrade_preparation(ad_fresh):
     pm = sb.journal('event', 'password-modify')
     assert pm and pm[0]['args'][0] == 'administrator@example.org'
     assert ['administrator@example.org'] in calls(sb, 'user-lock')
-    assert not os.listdir(sb.path('/var/lib/nethserver-migration')) == []
+    assert 'adupgrade done' in open(sb.path('/var/lib/nethserver-migration/accounts.state')).read()
     for root, dirs, files in os.walk(sb.path('/var/lib/machines/nsdc')):
         for f in files:
             assert b'Nethesis,1234' not in open(os.path.join(root, f), 'rb').read()
@@ -301,8 +301,12 @@ def test_ad_additive_users_nt_hashes_locks(ad_additive):
         if user['locked']:
             assert not store['users'][name]['enabled'], name
     assert store['users']['lockedall']['enabled'] is False
-    assert store['users'][ad_additive['first']]['fullname'] == 'Already There' or \
-        ['user-modify'] is not None
+    first = m['users'][ad_additive['first']]
+    # already on the DC: updated (full name), not duplicated, its password kept
+    assert store['users'][ad_additive['first']]['fullname'] == '{} {}'.format(
+        first['first'], first['last'])
+    assert any('{} was already on the destination'.format(ad_additive['first']) in l
+               for l in ours(sb))
     no_secret_anywhere(sb, m)
 
 
