@@ -428,6 +428,13 @@ def test_custom_pair_and_chain():
         {'ChainFile': '/etc/pki/tls/certs/chain.crt'}]
 
 
+def test_chain_with_the_certificate_s_file_name_gets_its_own():
+    steps = certificates.plan(cert_state(crt=entry('/a/fullchain.pem'),
+                                         key=entry('/a/key.pem'),
+                                         CertificateChainFile=entry('/b/fullchain.pem')))
+    assert [s.dst for s in of(steps, InstallFile)][-1] == '/etc/pki/tls/certs/chain-fullchain.pem'
+
+
 def test_custom_crt_outside_tree_or_missing_installs_nothing():
     steps = certificates.plan(cert_state(
         crt=entry('../../etc/shadow', False, 'outside'),
