@@ -495,3 +495,33 @@ def test_review_cipher_commands_and_templates():
                                'signal-event nethserver-httpd-update')
     assert keys(steps) == ['review.ssl-cipher-suite', 'review.custom-template',
                            'review.network-not-migrated']
+
+
+def test_network_events_left_pending_by_a_killed_run_are_signalled_again():
+    state = net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})],
+        routes={'10.5.0.0/16': ('static', {'Router': '192.168.1.254'})},
+        networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})})
+    assert not [s for s in network.plan(state) if isinstance(s, Signal)]
+    state['events_pending'] = True
+    assert [s.event for s in network.plan(state) if isinstance(s, Signal)] == [
+        'static-routes-save', 'interface-update']
+
+
+def test_network_run_journals_pending_then_done(mocker):
+    from nethserver_migration.report import Reporter
+    import io
+    dest = mocker.Mock()
+    dest.state_lines.return_value = []
+    dest.signal_event.return_value = True
+    source = mocker.Mock()
+    mocker.patch.object(network, 'read', return_value=net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})]))
+    dest.db.return_value.get.return_value = None
+    network.run(source, dest, Reporter('n', stream=io.StringIO()))
+    assert [c[0] for c in dest.state_append.call_args_list] == [
+        ('network-events', 'pending'), ('network-events', 'done')]
+    dest.state_append.reset_mock()
+    dest.signal_event.return_value = False          # a failed event stays pending
+    network.run(source, dest, Reporter('n', stream=io.StringIO()))
+    assert [c[0] for c in dest.state_append.call_args_list] == [('network-events', 'pending')]
