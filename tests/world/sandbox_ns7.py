@@ -385,6 +385,11 @@ def build(sb):
         for d in ('srv', 'etc', 'var/lib/samba'):
             os.makedirs(j('var/lib/machines/nsdc/' + d), exist_ok=True)
         _w(j('var/lib/machines/nsdc/etc/hostname'), sb.nsdc_hostname + '\n')
+        # a provisioned DC: samba-provision's ConditionPathExists=! files are there
+        os.makedirs(j('var/lib/machines/nsdc/etc/samba'), exist_ok=True)
+        os.makedirs(j('var/lib/machines/nsdc/var/lib/samba/private'), exist_ok=True)
+        _w(j('var/lib/machines/nsdc/etc/samba/smb.conf'), '# stand-in: provisioned\n')
+        _w(j('var/lib/machines/nsdc/var/lib/samba/private/krb5.conf'), '# stand-in\n')
 
     # ---- DBs -------------------------------------------------------------------------
     defaults = module_defaults(mods)

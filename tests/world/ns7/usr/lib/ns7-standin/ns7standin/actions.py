@@ -343,8 +343,10 @@ def h_password_set(ctx, ad):
             ctx.say('[ERROR] {}: user {} not found'.format(ctx.name, name))
             return 1
         if ad:
+            from .classicupgrade import nt_hash
             u['password'] = 'set'
             u['must_change'] = False
+            u['nt_hash'] = nt_hash(plain)       # what Samba keeps (unicodePwd)
         else:
             u['password'] = '{CRYPT}' + _crypt_sha512(plain)
     ctx.extra['user'] = name
@@ -614,6 +616,51 @@ def h_dc_join(ctx):
     return _signal(ctx, 'nethserver-sssd-save')
 
 
+def h_dc_provision(ctx):
+    """S10 of nethserver-dc-save: the samba-provision unit, by nsdc ProvisionType.  Only
+    ``sme8migration`` is emulated (ns7standin.classicupgrade); ``newdomain`` on the
+    sandbox's already provisioned DC is the unit's no-op (ConditionPathExists)."""
+    kind = common.get_prop('configuration', 'nsdc', 'ProvisionType', 'newdomain')
+    ctx.extra['provision_type'] = kind
+    if kind != 'sme8migration':
+        return 0
+    from . import classicupgrade
+    return classicupgrade.provision_sme8migration(ctx)
+
+
+def h_dc_createldapservice(ctx):
+    """S96: ldapservice in AD and sssd BindDN/BindPassword, unless BindDN is set."""
+    if common.get_prop('configuration', 'nsdc', 'status') == 'disabled' or \
+            common.get_prop('configuration', 'sssd', 'BindDN'):
+        return 0
+    realm = common.get_prop('configuration', 'sssd', 'Realm', '')
+    with provider.Store() as st:
+        if st.user('ldapservice') is None:
+            u = st.add_user('ldapservice', 'ldapservice', '/usr/bin/false')
+            u.update(password='set', must_change=False, pass_expires='no')
+            ctx.extra['created'] = 'ldapservice'
+    secret = _read_secret_file('/var/lib/nethserver/secrets/ldapservice')
+    with common.locked_db('configuration') as recs:
+        type_, props = recs.get('sssd', ('service', {}))
+        props = dict(props, BindDN='ldapservice@' + realm, BindPassword=secret)
+        recs['sssd'] = (type_, props)
+    return 0
+
+
+def h_dc_createadmins(ctx):
+    """S98: admin ("<ProductName> Administrator", locked, in Domain Admins) and
+    administrator locked -- only when admin does not exist yet."""
+    with provider.Store() as st:
+        if st.user('admin') is not None:
+            return 0
+        product = common.get_prop('configuration', 'sysconfig', 'ProductName', '') or 'System'
+        st.add_user('admin', product + ' Administrator', enabled=False)
+        st.group('domain admins')['members'].append('admin')
+        st.user('administrator')['enabled'] = False
+        ctx.extra['created'] = 'admin'
+    return 0
+
+
 # --------------------------------------------------------------------------------------
 # generic steps
 
@@ -682,6 +729,9 @@ HANDLERS = {
     'static-routes-save': h_static_routes_save,
     'nethserver-dnsmasq-signalsave': h_dnsmasq_signalsave,
     'nethserver-dc-join': h_dc_join,
+    'nethserver-dc-provision': h_dc_provision,
+    'nethserver-dc-createldapservice': h_dc_createldapservice,
+    'nethserver-dc-createadmins': h_dc_createadmins,
     'generic_template_expand': h_generic_template_expand,
     'adjust-services': h_adjust_services,
 }

@@ -151,7 +151,12 @@ def samba_tool(c):
     pos = [a for a in rest if not a.startswith('-')]
     opts = dict(a[2:].split('=', 1) if '=' in a else (a[2:], True)
                 for a in rest if a.startswith('--'))
+    if what == 'domain' and sub == 'classicupgrade':
+        from . import classicupgrade
+        return classicupgrade.classicupgrade(c, pos, opts)
     with provider.Store() as st:
+        if what == 'group' and pos:
+            pos[0] = st.group_key(pos[0])     # AD group names are case-insensitive
         if what == 'user' and sub in ('create', 'add'):
             name = pos[0]
             if st.user(name) is not None:
@@ -160,6 +165,7 @@ def samba_tool(c):
             if opts.get('newpassword'):
                 u['password'] = 'set'
                 u['must_change'] = False
+                u['nt_hash'] = _nt_hash(opts['newpassword'])
             print("User '{}' created successfully".format(name))
         elif what == 'user' and sub in ('enable', 'disable', 'setpassword', 'delete'):
             name = pos[0] if pos else ''
@@ -174,6 +180,10 @@ def samba_tool(c):
             elif sub == 'setpassword':
                 u['password'] = 'set'
                 u['must_change'] = bool(opts.get('must-change-at-next-login'))
+                if opts.get('newpassword') not in (None, True):
+                    u['nt_hash'] = _nt_hash(opts['newpassword'])
+                else:
+                    u['nt_hash'] = None       # --random-password
             else:
                 u['enabled'] = sub == 'enable'
             print("{} user '{}'".format(sub.capitalize(), name))
@@ -181,7 +191,8 @@ def samba_tool(c):
             for name in sorted(st.data['users']):
                 print(name)
         elif what == 'group' and sub == 'add':
-            if st.group(pos[0]) is not None:
+            if st.group(pos[0]) is not None or st.user(pos[0]) is not None:
+                # one sAMAccountName space for users and groups
                 return c.err("Failed to create group '{}': already exists".format(pos[0]))
             st.add_group(pos[0])
             print('Added group {}'.format(pos[0]))
@@ -211,6 +222,11 @@ def samba_tool(c):
         else:
             return c.err('stand-in does not implement "{} {}"'.format(what, sub), 1)
     return 0
+
+
+def _nt_hash(plain):
+    from .classicupgrade import nt_hash
+    return nt_hash(plain)
 
 
 def pdbedit(c):

@@ -104,6 +104,15 @@ class Store(object):
     def group(self, name):
         return self.data['groups'].get(name)
 
+    def group_key(self, name):
+        """The stored name of group NAME; AD names are case-insensitive ("Domain Admins")."""
+        if name in self.data['groups'] or not self.is_ad:
+            return name
+        for key in self.data['groups']:
+            if key.lower() == name.lower():
+                return key
+        return name
+
     def primary_group(self):
         return 'domain users' if self.is_ad else 'locals'
 
@@ -224,7 +233,21 @@ def render(data, root=None):
 
 
 # --------------------------------------------------------------------------------------
-# Profiles (host side, at sandbox creation)
+# Profiles (host side, at sandbox creation; ad_builtins also by the stand-in classicupgrade)
+
+def ad_builtins(st, administrator_enabled=False):
+    """What a Samba provisioning creates: the built-in groups, administrator (RID 500,
+    locked by nethserver-dc-createadmins on a new domain), guest and krbtgt."""
+    for gname, rid in AD_BUILTIN_GROUPS:
+        st.add_group(gname, gid=AD_ID_BASE + rid)
+    for uname, rid, enabled in (('administrator', 500, administrator_enabled),
+                                ('guest', 501, False), ('krbtgt', 502, False)):
+        st.add_user(uname, '', uid=AD_ID_BASE + rid, enabled=enabled)
+    st.group('domain admins')['members'].append('administrator')
+    for g in ('schema admins', 'enterprise admins', 'group policy creator owners'):
+        st.group(g)['members'].append('administrator')
+    st.group('domain guests')['members'].append('guest')
+
 
 def seed(kind, domain, root=None, remote_users=None, remote_groups=None):
     """The provider's built-in accounts (ns7-destination.md §3.4)."""
@@ -237,16 +260,7 @@ def seed(kind, domain, root=None, remote_users=None, remote_groups=None):
             st.add_user('admin', 'admin')                      # creates locals (1000)
             st.add_group('domain admins', members=['admin'])
         elif kind in ('ad', 'remote-ad'):
-            for gname, rid in AD_BUILTIN_GROUPS:
-                st.add_group(gname, gid=AD_ID_BASE + rid)
-            for uname, rid, full, enabled in (('administrator', 500, '', False),
-                                              ('guest', 501, '', False),
-                                              ('krbtgt', 502, '', False)):
-                st.add_user(uname, full, uid=AD_ID_BASE + rid, enabled=enabled)
-            st.group('domain admins')['members'].append('administrator')
-            for g in ('schema admins', 'enterprise admins', 'group policy creator owners'):
-                st.group(g)['members'].append('administrator')
-            st.group('domain guests')['members'].append('guest')
+            ad_builtins(st)
             if kind == 'ad':
                 st.add_user('ldapservice', 'ldapservice')     # RID 1103
                 st.add_user('admin', 'NethServer Administrator', enabled=False)
