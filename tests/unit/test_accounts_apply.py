@@ -120,3 +120,36 @@ def test_homes_apply_merge_excludes_mail_and_reports_conflicts(dest):
                                             exclude=homes.EXCLUDE, dir_mode=0o700)
     assert {'Maildir', 'sieve', '.dovecot.sieve'} <= set(homes.EXCLUDE)
     assert [f.key for f in rep.findings] == ['homes.file-conflict', 'homes.file-skipped']
+
+
+# --------------------------------------------------------------------------------------
+# classic upgrade files (adupgrade)
+
+def _source_for_upgrade():
+    from nethserver_migration.source import PasswdEntry, SmbpasswdEntry
+
+    class Src(object):
+        passwd = {'admin': PasswdEntry('admin', 'x', 101, 101, 'e-smith administrator',
+                                       '/home/e-smith', '/bin/false'),
+                  'alice': PasswdEntry('alice', 'x', 5001, 5001, 'Alice A', '/h', '/bin/false')}
+        smbpasswd = {n: SmbpasswdEntry(n, uid, 'A' * 32, 'B' * 32, set('U'), 'LCT-0')
+                     for n, uid in (('admin', 101), ('alice', 5001), ('bob', 5002),
+                                    ('Guest', 5003))}
+    return Src()
+
+
+def test_adupgrade_passwd_has_a_line_for_smbpasswd_users_passwd_lacks():
+    from nethserver_migration import adupgrade
+    text = adupgrade.passwd_text(_source_for_upgrade(), {'carol'}, {'bob': 'Bob: B'})
+    lines = text.splitlines()
+    assert 'bob:x:5002:5002:Bob B:/home/e-smith/files/users/bob:/bin/false' in lines
+    assert not any(l.lower().startswith('guest:') for l in lines)
+
+
+def test_adupgrade_admin_carries_no_sme_hash():
+    from nethserver_migration import adupgrade
+    text = adupgrade.smbpasswd_text(_source_for_upgrade(), {'admin', 'alice'})
+    admin = next(l for l in text.splitlines() if l.startswith('admin:'))
+    assert admin.split(':')[2:5] == ['X' * 32, 'X' * 32, '[DU         ]']
+    assert 'B' * 32 in next(l for l in text.splitlines() if l.startswith('alice:'))
+    assert 'Guest' not in text and 'bob' not in text

@@ -181,6 +181,14 @@ def test_classic_upgrade_only_on_a_fresh_dc(role, present, state, smb, wanted):
     assert bool(ops(accounts.plan(f), 'adupgrade')) is wanted
 
 
+def test_classic_upgrade_despite_the_dcs_own_reserved_accounts():
+    # every DC has administrator/guest/krbtgt (and admin): a source that has them too
+    # still gets the classic upgrade (they are refused, not "already on the DC")
+    f = facts('ad', [user('alice'), user('administrator'), user('Guest'), user('krbtgt')],
+              role='WS', present={'administrator': '', 'Guest': '', 'krbtgt': ''})
+    assert accounts.classic_upgrade_wanted(f) is True
+
+
 def test_classic_upgrade_steps_verify_lock_and_groups():
     f = facts('ad', [user('alice'), user('bob', LOCKED), user('carol', cred(MD5)),
                      user('krbtgt')], [SourceGroup('sales', '', ['alice'])], role='PDC')
