@@ -12,6 +12,7 @@ import stat
 import pytest
 
 from tests.world import smegen
+from tests.world.smegen import hashes as smegen_hashes
 from tests.world.sandbox import Sandbox
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -230,45 +231,220 @@ def test_killed_after_n_users_converges(ldap, tmp_path, after):
 # --------------------------------------------------------------------------------------
 # local AD
 
+NSDC = '/var/lib/machines/nsdc'
+WELL_KNOWN = ('Nethesis,1234', '')
+
+TDB_WRITE = r'''
+import struct, sys, tdb
+def sid(text):
+    parts = text.split('-')
+    subs = [int(x) for x in parts[3:]]
+    return bytes([int(parts[1]), len(subs)]) + int(parts[2]).to_bytes(6, 'big') + \
+        struct.pack('<%dI' % len(subs), *subs) + b'\0' * 4 * (15 - len(subs))
+db = tdb.Tdb(sys.argv[1], 0, tdb.DEFAULT, 0o2 | 0o100, 0o600)
+for pair in sys.argv[2:]:
+    key, value = pair.split('=', 1)
+    db.store(key.encode(), sid(value))          # Samba's keys carry no trailing NUL
+db.close()
+'''
+
+
+def write_secrets(sandbox, **sids):
+    """etc/samba/secrets.tdb of the source tree (smegen writes none), with Debian's
+    python3-tdb inside the sandbox."""
+    sandbox.run(['python3', '-c', TDB_WRITE, SRC + '/etc/samba/secrets.tdb'] +
+                ['SECRETS/SID/{}={}'.format(k, v) for k, v in sids.items()], check=True)
+
+
+def nt(plain):
+    return smegen_hashes.nt_hash(plain)
+
+
+def provision_failures(sandbox):
+    return [r for r in sandbox.journal('action', 'nethserver-dc-provision') if r['exit']]
+
+
+MACHINE_SID = 'S-1-5-21-1111111111-2222222222-3333333333'
+DOMAIN_SID = 'S-1-5-21-3444444444-555555555-666666666'
+
+
 @pytest.fixture(scope='module')
-def ad_fresh(tmp_path_factory):
+def ad_pdc(tmp_path_factory):
     sandbox, manifest = world(tmp_path_factory.mktemp('adpdc'), 'ad', role='PDC', users=3,
                               corner=False)
-    return dict(sb=sandbox, m=manifest, res=migrate(sandbox))
+    workgroup = (manifest['domain_name'].split('.')[0] + '-net').upper()
+    write_secrets(sandbox, **{workgroup: DOMAIN_SID,
+                              manifest['system_name'].upper(): MACHINE_SID})
+    return dict(sb=sandbox, m=manifest, res=migrate(sandbox), workgroup=workgroup)
 
 
-def test_ad_fresh_dc_pdc_classic_upgrade_preparation(ad_fresh):
-    sb, m = ad_fresh['sb'], ad_fresh['m']
+@pytest.fixture(scope='module')
+def ad_ws(tmp_path_factory):
+    # corner cases: administrator/guest/krbtgt, postfix, vmail, notinpasswd, locks...
+    sandbox, manifest = world(tmp_path_factory.mktemp('adws'), 'ad', role='WS')
+    write_secrets(sandbox, **{manifest['system_name'].upper(): MACHINE_SID})
+    first = migrate(sandbox)
+    j1, s1 = sandbox.journal(), sandbox.provider_store()
+    second = migrate(sandbox)
+    return dict(sb=sandbox, m=manifest, first=first, second=second, j1=j1, s1=s1)
+
+
+def test_ad_fresh_dc_pdc_classic_upgrade_preparation(ad_pdc):
+    sb, m = ad_pdc['sb'], ad_pdc['m']
     events = [r['name'] for r in sb.journal('event')]
     for ev in ('nethserver-sssd-leave', 'nethserver-dc-save', 'nethserver-sssd-save'):
         assert ev in events
     assert events.index('nethserver-sssd-leave') < events.index('nethserver-dc-save')
     stop = [r['args'] for r in sb.journal('command', 'systemctl')]
     assert ['-M', 'nsdc', 'stop', 'samba'] in stop
-    srv = sb.path('/var/lib/machines/nsdc/srv')
-    for name in ('smbpasswd', 'groups.list'):
+    srv = sb.path(NSDC + '/srv')
+    for name in ('smbpasswd', 'groups.list', 'secrets.tdb'):
         assert stat.S_IMODE(os.stat(os.path.join(srv, name)).st_mode) == 0o600
     smbpasswd = open(os.path.join(srv, 'smbpasswd')).read()
     assert set(l.split(':')[0] for l in smbpasswd.splitlines()) >= set(m['users'])
     conf = open(os.path.join(srv, 'smb.sme8migration.conf')).read()
     assert 'passdb backend = smbpasswd:/srv/smbpasswd' in conf
     assert sb.db('configuration').get_prop('nsdc', 'ProvisionType') == 'sme8migration'
+    # the DC's previous files are kept aside, nothing deleted
+    assert [n for n in os.listdir(sb.path(NSDC + '/etc/samba'))
+            if n.startswith('smb.conf.before-migration-')]
     # administrator: a random password (never written by us), then locked
     pm = sb.journal('event', 'password-modify')
     assert pm and pm[0]['args'][0] == 'administrator@example.org'
     assert ['administrator@example.org'] in calls(sb, 'user-lock')
     assert 'adupgrade done' in open(sb.path('/var/lib/nethserver-migration/accounts.state')).read()
-    for root, dirs, files in os.walk(sb.path('/var/lib/machines/nsdc')):
+    for root, dirs, files in os.walk(sb.path(NSDC)):
         for f in files:
             assert b'Nethesis,1234' not in open(os.path.join(root, f), 'rb').read()
 
 
-def test_ad_fresh_dc_users_missing_are_errors(ad_fresh):
-    # The stand-in's nethserver-dc-save does not run classicupgrade: every user is
-    # reported missing, as on a real DC whose provisioning failed.
-    lines = ours(ad_fresh['sb'])
-    assert any('could not find user' in l for l in lines)
-    assert action_status(ad_fresh['sb'], 'nethserver-migration-accounts') == 'FAILED'
+def test_ad_fresh_dc_pdc_end_to_end(ad_pdc):
+    sb, m = ad_pdc['sb'], ad_pdc['m']
+    assert action_status(sb, 'nethserver-migration-accounts') == 'SUCCESS', ours(sb)
+    assert provision_failures(sb) == []
+    cu = sb.journal('command', 'samba-tool')
+    cu = [r for r in cu if r['args'][:2] == ['domain', 'classicupgrade']]
+    assert len(cu) == 1 and cu[0]['exit'] == 0 and cu[0]['caller'] == 'samba-provision'
+    # a PDC's secrets.tdb: the domain SID of the workgroup (not the machine SID) is kept
+    assert cu[0]['domain_sid_from'] == 'workgroup'
+    store = sb.provider_store()
+    assert store['domain_sid'] == DOMAIN_SID
+    for name, user in m['users'].items():
+        u = store['users'][name]
+        assert u['nt_hash'] == nt(user['password']), name
+        assert u['sid'].startswith(DOMAIN_SID + '-')
+        pw = sb.getent('passwd', name)
+        assert pw is not None and pw[3] == sb.getent('group', 'domain users')[2]
+    assert 'user-create' not in [r['name'] for r in sb.journal('event')]
+    assert 'admin@example.org' in sb.getent('group', 'domain admins')[3].split(',')
+
+
+def test_ad_fresh_dc_ws_upgrade_succeeds(ad_ws):
+    sb = ad_ws['sb']
+    msgs = [l for l in ours(sb) if '[ERROR]' in l]
+    assert action_status(sb, 'nethserver-migration-accounts') == 'SUCCESS', msgs
+    assert action_status(sb, 'nethserver-migration-homes') == 'SUCCESS'
+    dc_save = [r for r in ad_ws['j1'] if r['kind'] == 'event'
+               and r['name'] == 'nethserver-dc-save']
+    assert len(dc_save) == 1 and dc_save[0]['exit'] == 0
+    assert provision_failures(sb) == []
+    sssd = sb.db('configuration').get('sssd').props
+    assert (sssd['Provider'], sssd['status'], sssd['BindDN']) == \
+        ('ad', 'enabled', 'ldapservice@AD.EXAMPLE.ORG')
+
+
+def test_ad_fresh_dc_ws_sid_key_copied(ad_ws):
+    # the WS fix: the old machine SID becomes the domain SID of the new AD
+    store = ad_ws['s1']
+    assert store['domain_sid'] == MACHINE_SID
+    assert all(u['sid'].startswith(MACHINE_SID + '-') for u in store['users'].values()
+               if 'sid' in u)
+    assert set(store['computers']) == set(ad_ws['m']['machines'])
+
+
+def test_ad_fresh_dc_ws_users_hashes_and_locks(ad_ws):
+    sb, m, store = ad_ws['sb'], ad_ws['m'], ad_ws['s1']
+    want = expected_users(m, ad=True)
+    for name, user in want.items():
+        pw = sb.getent('passwd', name)
+        assert pw is not None, name
+        assert pw[0] == name and pw[3] == sb.getent('group', 'domain users')[2]
+        u = store['users'][name]
+        if user['state'] == 'never':
+            assert u['nt_hash'] is None and u['enabled'] is False, name
+        else:
+            assert u['nt_hash'] == nt(user['password']) or name == 'emptypw', name
+        if user['locked'] or user['state'] == 'never':
+            assert u['enabled'] is False, name
+    for name in ('lockedall', 'locksmb', 'lockshadow', 'lockprop', 'neverset'):
+        assert store['users'][name]['enabled'] is False, name
+    assert store['users']['mario.rossi']['enabled'] is True
+    assert store['users']['emptypw']['nt_hash'] == '31D6CFE0D16AE931B73C59D7E0C089C0'
+    # passwords came with classicupgrade: no user-create, no pdbedit import
+    assert [r for r in ad_ws['j1'] if r['kind'] == 'event' and r['name'] == 'user-create'] == []
+    assert [r for r in ad_ws['j1'] if r['name'] == 'pdbedit'] == []
+    # the source's names AD reserves (and the refused ones) were never offered to Samba
+    smbpasswd = open(sb.path(NSDC + '/srv/smbpasswd')).read()
+    for name in RESERVED + ('3rdfloor', 'christopher.montgomery-smith'):
+        assert not any(l.split(':')[0].lower() == name for l in smbpasswd.splitlines()), name
+        assert name in ('administrator', 'guest', 'krbtgt') or name not in store['users']
+    assert store['users']['guest']['enabled'] is False
+    assert store['users']['guest']['fullname'] == ''      # AD's own, not the source's
+    # our own calls carried no secret (post-provision.sh's --newpassword is NethServer's)
+    own = [r for r in ad_ws['j1'] if r.get('secret_on_argv') and
+           r.get('caller') != 'samba-provision']
+    assert own == []
+    no_secret_anywhere_but_provision(sb, m)
+
+
+def no_secret_anywhere_but_provision(sandbox, manifest):
+    report = open(sandbox.path('/var/log/nethserver-migration/latest.json')).read()
+    text = '\n'.join(sandbox.messages()) + report
+    text += open(sandbox.path('/var/log/ns7-standin/journal.jsonl')).read()
+    for user in manifest['users'].values():
+        assert user['password'] not in text and nt(user['password']) not in text
+    assert 'Nethesis,1234' not in text
+
+
+def test_ad_fresh_dc_ws_groups_and_admins(ad_ws):
+    sb, m, store = ad_ws['sb'], ad_ws['m'], ad_ws['s1']
+    want = set(expected_users(m, ad=True)) | {'admin'}
+    for name, group in m['groups'].items():
+        if name not in store['groups']:
+            assert any('group not migrated' in l and repr(name) in l for l in ours(sb)), name
+            continue
+        members = set(group['members'] or ()) & want
+        assert set(store['groups'][name]['members']) == members, name
+    assert store['groups']['adminonly']['members'] == ['admin']
+    assert store['groups']['emptygrp']['members'] == []
+    entry = sb.getent('group', 'domain admins')
+    assert 'admin@example.org' in entry[3].split(',')
+    assert 'international-sales-department' in store['groups']
+
+
+def test_ad_fresh_dc_ws_administrator_locked_unknown_password(ad_ws):
+    store = ad_ws['s1']
+    adm = store['users']['administrator']
+    assert adm['enabled'] is False
+    assert adm['nt_hash'] not in [nt(p) for p in WELL_KNOWN] + [None]
+    # SME's admin password (= SME's root password) is not carried to the AD admin
+    admin = store['users']['admin']
+    assert admin['nt_hash'] != nt(ad_ws['m']['admin_password'])
+    assert admin['enabled'] is False
+
+
+def test_ad_fresh_dc_ws_second_run_no_reprovision(ad_ws):
+    sb = ad_ws['sb']
+    assert action_status(sb, 'nethserver-migration-accounts') == 'SUCCESS'
+    new = sb.journal()[len(ad_ws['j1']):]
+    assert [r['name'] for r in new if r['kind'] == 'event' and r['name'] in (
+        'nethserver-dc-save', 'nethserver-sssd-leave', 'user-create', 'group-create',
+        'group-modify', 'password-modify')] == []
+    assert [r for r in new if r['name'] in ('samba-tool', 'pdbedit')] == []
+    store = sb.provider_store()
+    assert store['users'] == ad_ws['s1']['users']
+    assert store['groups'] == ad_ws['s1']['groups']
+    assert store['domain_sid'] == ad_ws['s1']['domain_sid']
 
 
 @pytest.fixture(scope='module')

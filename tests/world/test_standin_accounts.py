@@ -231,3 +231,90 @@ def test_dc_save_flips_sssd_and_signals_sssd_save(sandbox_factory):
     assert sssd['LdapURI'] == 'ldaps://nsdc-ns7.ad.example.org'
     assert [e['name'] for e in sb.journal(kind='event')] == ['nethserver-sssd-save',
                                                              'nethserver-dc-save']
+
+
+# --------------------------------------------------------------------------------------
+# nethserver-dc-save with nsdc ProvisionType=sme8migration: classicupgrade + post-provision
+
+NSDC = '/var/lib/machines/nsdc'
+NT_SECRET1 = '7FB5B6A7E5C9B1A9E6D4C0F1A2B3C4D5'
+
+
+def _prepared_dc(sb, smbpasswd=None, conf=True, groups='sales\tjdoe,admin\n'):
+    """A DC made fresh the way our accounts action leaves it, with the prepared files."""
+    os.unlink(sb.path(NSDC + '/etc/samba/smb.conf'))
+    os.unlink(sb.path(NSDC + '/var/lib/samba/private/krb5.conf'))
+    files = {'/etc/passwd.migration': 'admin:x:101:101:e-smith administrator:/:/bin/false\n'
+                                      'jdoe:x:5001:5001:John Doe:/home/jdoe:/bin/false\n',
+             '/etc/group.migration': 'sales:x:5003:jdoe\n',
+             '/srv/groups.list': groups,
+             '/srv/smbpasswd': smbpasswd if smbpasswd is not None else (
+                 'admin:101:{x}:{x}:[DU         ]:LCT-00000000:\n'
+                 'jdoe:5001:{x}:{h}:[U          ]:LCT-00000000:\n'
+                 'ghost:5002:{x}:{h}:[U          ]:LCT-00000000:\n'.format(
+                     x='X' * 32, h=NT_SECRET1))}
+    if conf:
+        files['/srv/smb.sme8migration.conf'] = (
+            '[global]\n\tworkgroup = EXAMPLE\n\tnetbios name = NSDC-NS7\n'
+            '\tpassdb backend = smbpasswd:/srv/smbpasswd\n\tprivate dir = /srv\n')
+    for p, text in files.items():
+        with open(sb.path(NSDC + p), 'w') as f:
+            f.write(text)
+    with sb.db('configuration').batch() as db:
+        db.merge_props('nsdc', {'ProvisionType': 'sme8migration'})
+        db.merge_props('sssd', {'BindDN': '', 'BindPassword': ''})
+
+
+def test_dc_save_sme8migration_provisions_from_the_prepared_files(sandbox_factory):
+    sb = sandbox_factory(provider='ad')
+    _prepared_dc(sb)
+    res = sb.signal_event('nethserver-dc-save')
+    assert res.returncode == 0, sb.messages()[-5:]
+    store = sb.provider_store()
+    jdoe = store['users']['jdoe']
+    assert (jdoe['nt_hash'], jdoe['enabled'], jdoe['fullname']) == (NT_SECRET1, True, 'John Doe')
+    assert jdoe['uid'] == 261600000 + 5001 * 2 + 1000
+    assert store['users']['admin']['enabled'] is False           # D flag
+    assert 'ghost' not in store['users']                          # no Unix account: skipped
+    assert store['groups']['sales']['members'] == ['jdoe', 'admin']
+    assert 'admin' in store['groups']['domain admins']['members']
+    adm = store['users']['administrator']
+    assert adm['enabled'] is True and adm['nt_hash'] is not None  # post-provision's password
+    assert 'ldapservice' in store['users']                        # -createldapservice
+    assert sb.db('configuration').get_prop('sssd', 'BindDN') == 'ldapservice@AD.EXAMPLE.ORG'
+    assert sb.getent('passwd', 'jdoe')[3] == '261600513'
+    # passwd/group of the container are back, the unit will not run twice
+    assert not os.path.exists(sb.path(NSDC + '/etc/passwd'))
+    cu = [r for r in sb.journal('command', 'samba-tool') if r['args'][1:2] == ['classicupgrade']]
+    assert cu[0]['skipped'] == ['ghost'] and cu[0]['domain_sid_from'] == 'random'
+    journal = open(sb.path('/var/log/ns7-standin/journal.jsonl')).read()
+    assert NT_SECRET1 not in journal and 'Nethesis,1234' not in journal
+    assert sb.signal_event('nethserver-dc-save').returncode == 0
+    assert sb.journal('action', 'nethserver-dc-provision')[-1]['skipped'] == \
+        'already provisioned'
+    assert sb.provider_store()['users'] == store['users']
+
+
+@pytest.mark.parametrize('case, message', [
+    ('no-conf', 'Unable to load file /srv/smb.sme8migration.conf'),
+    ('no-smbpasswd', "Can't find domain sid for 'EXAMPLE'"),
+    ('administrator', "User 'Administrator' in your existing directory does not have SID "
+                      "ending in -500"),
+    ('guest', "Unable to add sam account 'guest'"),
+])
+def test_dc_save_sme8migration_fails_clearly(sandbox_factory, case, message):
+    sb = sandbox_factory(provider='ad')
+    line = '{}:5009:{x}:{x}:[U          ]:LCT-00000000:\n'.format
+    smbpasswd = {'administrator': line('Administrator', x='X' * 32),
+                 'guest': line('guest', x='X' * 32)}.get(case)
+    _prepared_dc(sb, smbpasswd=smbpasswd, conf=case != 'no-conf')
+    if case == 'no-smbpasswd':
+        os.unlink(sb.path(NSDC + '/srv/smbpasswd'))
+    before = sb.provider_store()
+    res = sb.signal_event('nethserver-dc-save')
+    assert res.returncode != 0
+    errors = [l for l in sb.messages() if '[ERROR]' in l]
+    assert len(errors) == 1 and message in errors[0], errors
+    after = sb.provider_store()
+    assert (after['users'], after['groups']) == (before['users'], before['groups'])
+    assert not os.path.exists(sb.path(NSDC + '/etc/samba/smb.conf'))
