@@ -209,9 +209,19 @@ def test_remote_ad_creates_nothing():
                           ('lookup-user', 'bob'), ('lookup-group', 'sales')]
 
 
-def test_attributes_not_migrated_said_once():
-    f = facts('ldap', [user('a', props={'Phone': '1'}), user('b', props={'City': 'x'}),
-                       user('c')])
-    steps = [s for s in accounts.plan(f) if s.op == 'attributes-not-migrated']
-    assert len(steps) == 1 and steps[0].args['count'] == 2
+@pytest.mark.parametrize('provider, role, op', [
+    ('ldap', 'WS', 'directory-attributes'),
+    ('ad', 'WS', 'directory-attributes'),
+    ('remote-ad', 'ADS', 'attributes-remote'),
+])
+def test_directory_attributes_one_step_last(provider, role, op):
+    f = facts(provider, [user('a', props={'Phone': '1'}), user('b', props={'City': 'x'}),
+                         user('c')], role=role, present={'a': '', 'b': '', 'c': ''})
+    steps = accounts.plan(f)
+    found = [s for s in steps if s.op in ('directory-attributes', 'attributes-remote')]
+    assert len(found) == 1 and found[0].op == op and steps[-1] is found[0]
+    if op == 'attributes-remote':
+        assert found[0].args['count'] == 2 and found[0].args['users'] == ['a', 'b']
+    else:
+        assert [u.name for u in found[0].args['users']] == ['a', 'b']
 
