@@ -4,7 +4,8 @@ Installed (as links to /usr/libexec/ns7-standin/cmd) at the paths NS7 has them, 
 the sandbox's /usr overlay: /usr/sbin/lpasswd, /usr/sbin/lusermod, /usr/sbin/lchage,
 /usr/bin/samba-tool, /usr/bin/pdbedit, /usr/sbin/nsdc-run, /usr/bin/systemctl,
 /usr/bin/rpm, /usr/bin/timedatectl, /usr/bin/dbus-send, /sbin/e-smith/expand-template,
-/sbin/e-smith/db, /sbin/e-smith/config.  Each appends one ``command`` line to the
+/sbin/e-smith/db, /sbin/e-smith/config, /usr/bin/ldapsearch, /usr/bin/ldapmodify and
+/usr/bin/ldbsearch, /usr/bin/ldbmodify (the last two only through nsdc-run: directory.py).  Each appends one ``command`` line to the
 journal (arguments that look like secrets are redacted and flagged).
 """
 
@@ -14,6 +15,7 @@ import re
 import sys
 
 from . import common
+from . import directory
 from . import provider
 
 
@@ -476,6 +478,8 @@ COMMANDS = {
     'systemctl': systemctl, 'rpm': rpm, 'timedatectl': timedatectl,
     'dbus-send': dbus_send, 'expand-template': expand_template,
     'db': db_cli, 'config': lambda c: db_cli(c, 'configuration'),
+    'ldapsearch': directory.ldapsearch, 'ldapmodify': directory.ldapmodify,
+    'ldbsearch': directory.ldbsearch, 'ldbmodify': directory.ldbmodify,
 }
 
 
