@@ -133,6 +133,36 @@ def test_ldap_passwords_through_stdin_and_locks(ldap):
     no_secret_anywhere(ldap['sb'], m)
 
 
+@pytest.fixture(scope='module')
+def ldap_auth(tmp_path_factory):
+    """An SME 8 with ldap{Authentication}=enabled: passwd/shadow hold no users, the LDAP
+    dump home/e-smith/db/ldap/ldif holds the only copy of their hashes."""
+    sandbox = Sandbox(tmp_path_factory.mktemp('ldapauth'), provider='ldap')
+    manifest = smegen.generate(sandbox.path(SRC), seed=8, version='8', users=5, groups=1,
+                               ibays=0, pseudonyms=0, messages=1, ldap_auth=True)
+    sandbox.install_package(os.path.join(TOP, 'root'))
+    return sandbox, manifest, migrate(sandbox)
+
+
+def test_ldap_auth_source_passwords_come_from_the_ldap_dump(ldap_auth):
+    sb, m, _ = ldap_auth
+    assert action_status(sb, 'nethserver-migration-accounts') == 'SUCCESS'
+    store = sb.provider_store()
+    checked = 0
+    for name, user in expected_users(m).items():
+        stored = store['users'][name]['password']
+        assert stored.startswith('{CRYPT}'), name
+        crypt = stored[len('{CRYPT}'):]
+        if user['locked'] or user['state'] == 'never':
+            assert crypt.startswith('!'), name
+            continue
+        salt = crypt.split('$')[2]
+        assert crypt == smegen_hashes.md5_crypt(user['password'], salt), name
+        checked += 1
+    assert checked >= 2
+    no_secret_anywhere(sb, m)
+
+
 def test_ldap_groups_members_filtered(ldap):
     store = ldap['s1']
     assert set(store['groups']['ghosts']['members']) <= set(store['users'])
