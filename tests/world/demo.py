@@ -10,6 +10,7 @@ the migration report, and a before/after summary.  Exit status: the event's (0 =
 """
 
 import argparse
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -40,20 +41,40 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def stage_source(args, sandbox):
-    """Put the source tree at the sandbox's /var/lib/migration; returns a description."""
-    staging = sandbox.path(STAGING)
-    if os.path.isdir(staging):
-        os.rmdir(staging)
+def prepare_source(args, directory):
+    """The source tree in directory (generated, or a copy of --source); a description."""
     if args.source:
         if not os.path.isdir(os.path.join(args.source, 'home', 'e-smith', 'db')):
             raise SystemExit('demo: {} is not an SME tree (no home/e-smith/db)'.format(args.source))
-        subprocess.check_call(['cp', '-a', os.path.abspath(args.source).rstrip('/') + '/.', staging + '/'])
-        return 'your tree {}'.format(args.source), None
-    os.makedirs(staging)
-    manifest = smegen.generate(staging, **MEDIUM)
+        subprocess.check_call(['cp', '-a', os.path.abspath(args.source).rstrip('/') + '/.',
+                               directory + '/'])
+        return 'your tree {}'.format(args.source)
+    manifest = smegen.generate(directory, **MEDIUM)
     return 'a generated SME Server {} ({} users, {} messages)'.format(
-        manifest['release'], len(manifest['users']), manifest['messages_total']), manifest
+        manifest['release'], len(manifest['users']), manifest['messages_total'])
+
+
+def replacement_server(directory):
+    """Sandbox settings of a NethServer that replaces the source, as an admin sets one up:
+    the source's host and domain name, a green address on the source's LAN."""
+    from nethserver_migration.source import SourceTree
+    tree = SourceTree(directory)
+    settings = {}
+    if tree.system_name and tree.domain_name:
+        settings['hostname'] = '{}.{}'.format(tree.system_name, tree.domain_name)
+    try:
+        lan = ipaddress.ip_interface('{}/{}'.format(tree.config_value('LocalIP'),
+                                                    tree.config_value('LocalNetmask')))
+    except ValueError:
+        return settings
+    hosts = [h for h in lan.network.hosts() if h != lan.ip]
+    if hosts:
+        settings.update(green_ip=str(hosts[-2] if len(hosts) > 1 else hosts[0]),
+                        green_netmask=str(lan.netmask))
+        gateway = tree.config_value('GatewayIP') or ''
+        if gateway:
+            settings['gateway'] = gateway
+    return settings
 
 
 def count_files(root):
@@ -137,12 +158,19 @@ def main(argv=None):
     subprocess.check_call([os.path.join(TOP, 'createlinks')], stdout=subprocess.DEVNULL)
     tmp = tempfile.mkdtemp(prefix='nethserver-migration-demo-')
     try:
+        source_dir = os.path.join(tmp, 'source')
+        os.makedirs(source_dir)
+        what = prepare_source(args, source_dir)
         try:
-            sandbox = Sandbox(tmp, provider=args.provider)
+            sandbox = Sandbox(os.path.join(tmp, 'sandbox'), provider=args.provider,
+                              **replacement_server(source_dir))
         except SandboxError as exc:
             print('demo: {}'.format(exc), file=sys.stderr)
             return 1
-        what, _manifest = stage_source(args, sandbox)
+        staging = sandbox.path(STAGING)
+        if os.path.isdir(staging):
+            os.rmdir(staging)
+        os.rename(source_dir, staging)
         sandbox.install_package(os.path.join(TOP, 'root'))
         print('Source: {}'.format(what))
         print('Destination: stand-in NethServer 7 {} (accounts provider {})'.format(
@@ -165,6 +193,8 @@ def main(argv=None):
                 print('\n' + stream.read())
         print_table('After (destination):', destination_summary(sandbox)
                     + settings_changes(dbs_before, db_snapshot(sandbox)))
+        print('(Mailboxes and shared folders stay empty: the mail and ibay concerns are not '
+              'built yet; see README.md.)')
         if args.keep:
             print('\nSandbox kept in {}'.format(tmp))
         return 0 if result.returncode == 0 else 1
