@@ -1,16 +1,16 @@
-"""Where the real SME sample files are: $SME_SAMPLES, else ../shared/sme-samples beside
-the repository (where CI and every checkout find the project's shared folder)."""
+"""Where the real SME sample files are: tests/data/sme-samples, copied into the repository
+(with their provenance in its SOURCES.md) so that a bare clone tests on its own.
+$SME_SAMPLES points elsewhere (a newer copy) when set."""
 
 import os
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
+IN_REPO = os.path.join(TOP, 'tests', 'data', 'sme-samples')
 
 
 def samples_dir():
-    candidates = [os.environ.get('SME_SAMPLES', ''),
-                  os.path.join(TOP, '..', 'shared', 'sme-samples')]
-    for candidate in candidates:
-        if candidate and os.path.isfile(os.path.join(candidate, 'SOURCES.md')):
-            return os.path.normpath(candidate)
-    raise RuntimeError('SME sample files not found in {} (set SME_SAMPLES)'.format(
-        [c for c in candidates if c]))
+    candidate = os.environ.get('SME_SAMPLES') or IN_REPO
+    if not os.path.isfile(os.path.join(candidate, 'SOURCES.md')):
+        raise RuntimeError('SME sample files not found in {} (set SME_SAMPLES)'.format(
+            candidate))
+    return os.path.normpath(candidate)

@@ -1,4 +1,4 @@
-"""Shared fixtures of the unit tests: small SME trees built from ../shared/sme-samples."""
+"""Shared fixtures of the unit tests: small SME trees built from tests/data/sme-samples."""
 
 import os
 import shutil

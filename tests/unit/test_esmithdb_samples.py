@@ -1,7 +1,7 @@
 """esmithdb reads every real SME DB file in the sample set, with their real content.
 
 The samples are SME package test fixtures (see SOURCES.md next to them), found by
-tests/samples.py ($SME_SAMPLES, else ../shared/sme-samples); if they are not there the
+tests/samples.py (tests/data/sme-samples, or $SME_SAMPLES); if they are not there the
 tests fail (they never skip silently).
 """
 

@@ -7,7 +7,7 @@ Three worlds, each built once per module (a sandbox run costs seconds):
 * ``bad``: a generated SME 8 PDC tree with the generator's corner cases plus the issue's
   bad input (a malformed configuration line, a cert path ../../etc/shadow, a value with
   a pipe, a network without Mask), into a sandbox without the optional modules;
-* ``samples``: trees built from ../shared/sme-samples (smeserver-lib and e-smith-base, the
+* ``samples``: trees built from tests/data/sme-samples (smeserver-lib and e-smith-base, the
   latter without a networks DB).
 """
 
@@ -21,10 +21,11 @@ import pytest
 
 from nethserver_migration import esmithdb
 from tests.world import smegen
+from tests.samples import samples_dir
 from tests.world.sandbox import Sandbox
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-SAMPLES = os.path.join(TOP, '..', 'shared', 'sme-samples')
+SAMPLES = samples_dir()
 SRC = '/var/lib/migration'
 OURS = ('certificates', 'config', 'network', 'rootdir', 'proxypass', 'openssh', 'hosts',
         'services', 'dhcp', 'review')
@@ -422,7 +423,7 @@ def test_bad_missing_modules_change_nothing_and_say_what_to_install(bad):
     assert not events(sandbox, 'nethserver-cups-update')
 
 
-# -- trees from ../shared/sme-samples --------------------------------------------------
+# -- trees from tests/data/sme-samples --------------------------------------------------
 
 def sample_tree(top, base, networks=True):
     db = os.path.join(top, 'home', 'e-smith', 'db')

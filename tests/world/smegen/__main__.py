@@ -15,7 +15,7 @@ def parser():
                     '(an exploded smeserver.tgz: home/e-smith, etc/..., root/) into --out. '
                     'Same options, same bytes, modes, owners and link targets. Run as root '
                     'to get the SME numeric owners (otherwise files keep your own).',
-        epilog='Corner cases of reference/sme-source.md section 5 added by --corner-cases: '
+        epilog='Corner cases added by --corner-cases (numbered as in tests/world/smegen/README.md): '
                '{}. Not covered: {}.'.format(', '.join(map(str, COVERED)),
                                              ', '.join(map(str, sorted(NOT_COVERED)))))
     p.add_argument('--out', required=True, help='destination directory (created; must be empty)')
@@ -28,7 +28,7 @@ def parser():
                    help='ldap{Authentication}=enabled (8+): users and groups only in '
                         'home/e-smith/db/ldap/ldif, not in passwd/shadow/group/smbpasswd')
     p.add_argument('--corner-cases', action='store_true',
-                   help='add the odd data of sme-source.md section 5 (see below)')
+                   help='add the odd data listed in tests/world/smegen/README.md (see below)')
     for name, default, what in (
             ('users', 10, 'user accounts'),
             ('groups', 3, 'groups'),
