@@ -6,7 +6,7 @@ from nethserver_migration import checks
 from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
                                           openssh, proxypass, review, rootdir, services)
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
-                                        SetProps, SetValue, Signal)
+                                        SetProps, SetValue, Signal, WriteFile)
 
 
 def of(steps, kind):
@@ -278,10 +278,13 @@ def test_hosts_bad_input(props, found):
 
 # -- openssh ---------------------------------------------------------------------------
 
+RSA = openssh.HostKey(b'rsa-private', b'ssh-rsa AAAArsa root@sme\n', 'ssh-rsa AAAArsa')
+
+
 def ssh_state(sshd, keys_=None, installed=True):
     keys_ = keys_ or {}
     return {'source_dir': '/x', 'sshd': sshd, 'installed': installed,
-            'keys': dict((n, keys_.get(n, (None, None)))
+            'keys': dict((n, keys_.get(n, openssh.HostKey(None, None, None)))
                          for n in openssh.HOST_KEYS + openssh.OBSOLETE_KEYS)}
 
 
@@ -296,21 +299,48 @@ def test_sshd_known_props_only_and_access_mapped():
 
 def test_host_keys_0600_only_complete_pairs_no_dsa():
     steps = openssh.plan(ssh_state({}, {
-        'ssh_host_rsa_key': ('/s/rsa', '/s/rsa.pub'),
-        'ssh_host_ecdsa_key': ('/s/ecdsa', None),
-        'ssh_host_dsa_key': ('/s/dsa', '/s/dsa.pub')}))
-    assert of(steps, InstallFile) == [
-        InstallFile('/s/rsa', '/etc/ssh/ssh_host_rsa_key', 0o600, True, 'SSH host key'),
-        InstallFile('/s/rsa.pub', '/etc/ssh/ssh_host_rsa_key.pub', 0o644, True,
-                    'SSH host public key')]
+        'ssh_host_rsa_key': RSA,
+        'ssh_host_ecdsa_key': openssh.HostKey(b'ecdsa', None, None),
+        'ssh_host_dsa_key': openssh.HostKey(b'dsa', b'ssh-dss AAAA', None)}))
+    assert of(steps, WriteFile) == [
+        WriteFile(b'rsa-private', '/etc/ssh/ssh_host_rsa_key', 0o600, None, True,
+                  'SSH host key'),
+        WriteFile(b'ssh-rsa AAAArsa root@sme\n', '/etc/ssh/ssh_host_rsa_key.pub', 0o644,
+                  None, True, 'SSH host public key')]
     assert keys(steps) == ['sshd.host-key-incomplete']
+    assert [s for s in of(steps, Note) if s.key][0].obj == {
+        'file': 'etc/ssh/ssh_host_ecdsa_key'}
+
+
+@pytest.mark.parametrize('key, why', [
+    (RSA._replace(derived=None), 'ssh-keygen cannot read'),
+    (RSA._replace(public=b'ssh-rsa AAAAother root@sme\n'), 'not the public half'),
+    (RSA._replace(public=b'ssh-ed25519 AAAArsa\n'), 'not the public half'),
+    (RSA._replace(private=b'x' * (openssh.MAX_KEY_BYTES + 1)), 'larger than 64 KiB'),
+])
+def test_host_key_that_does_not_check_out_is_one_finding_and_nothing_written(key, why):
+    steps = openssh.plan(ssh_state({}, {'ssh_host_rsa_key': key,
+                                        'ssh_host_ed25519_key': RSA}))
+    bad = [s for s in of(steps, Note) if s.key]
+    assert [(s.key, s.severity, s.obj) for s in bad] == [
+        ('sshd.host-key-invalid', 'warning', {'file': 'etc/ssh/ssh_host_rsa_key'})]
+    assert why in bad[0].message
+    assert [s.dst for s in of(steps, WriteFile)] == [
+        '/etc/ssh/ssh_host_ed25519_key', '/etc/ssh/ssh_host_ed25519_key.pub']
+
+
+def test_no_host_keys_says_so_only_when_nothing_was_found():
+    steps = openssh.plan(ssh_state({'TCPPort': '22'}))
+    assert any('none in the source tree' in s.message for s in of(steps, Note))
+    steps = openssh.plan(ssh_state({}, {'ssh_host_rsa_key': RSA._replace(derived=None)}))
+    assert not any('none in the source tree' in s.message for s in of(steps, Note))
 
 
 def test_openssh_not_installed_changes_nothing():
-    steps = openssh.plan(ssh_state({'access': 'private'},
-                                   {'ssh_host_rsa_key': ('/a', '/b')}, installed=False))
+    steps = openssh.plan(ssh_state({'access': 'private'}, {'ssh_host_rsa_key': RSA},
+                                   installed=False))
     assert keys(steps) == ['module.missing']
-    assert not of(steps, (SetProps, InstallFile, Signal))
+    assert not of(steps, (SetProps, WriteFile, Signal))
 
 
 # -- services --------------------------------------------------------------------------
@@ -387,60 +417,112 @@ def test_proxypass_new_existing_conflict():
 
 # -- certificates ----------------------------------------------------------------------
 
-def entry(path, found=True, problem=None):
-    return {'path': path, 'found': '/t' + path if found else None, 'problem': problem}
+GOOD = certificates.Verdict(None, 'PUB-A')
 
 
-def cert_state(**files):
-    base = {'default_key': entry('/home/e-smith/ssl.key/h.d.key'),
-            'default_crt': entry('/home/e-smith/ssl.crt/h.d.crt'),
-            'default_pem': entry('/home/e-smith/ssl.pem/h.d.pem')}
-    base.update(files)
-    return {'fqdn': 'h.d', 'hostname': 'h.d', 'files': base}
+def src(path, data=b'pem', problem=None):
+    found = None if problem else '/t' + path
+    return certificates.SourceFile(path, found, problem, None if problem else data)
 
 
-def test_self_signed_to_nsrv():
-    steps = certificates.plan(cert_state())
-    assert [(s.dst, s.mode) for s in of(steps, InstallFile)] == [
-        ('/etc/pki/tls/private/NSRV.key', 0o600), ('/etc/pki/tls/certs/NSRV.crt', 0o644),
-        ('/etc/pki/tls/NSRV.pem', 0o600)]
-    assert of(steps, SetProps)[0].props == {'CrtFile': '', 'KeyFile': ''}
+def cert_facts(files=None, verdicts=None, taken=(), ours=(), hostname='h.d'):
+    base = {'default_key': src('/home/e-smith/ssl.key/h.d.key', b'KEY'),
+            'default_crt': src('/home/e-smith/ssl.crt/h.d.crt', b'CRT')}
+    base.update(files or {})
+    v = dict((role, GOOD) for role, f in base.items() if f.data is not None)
+    v.update(verdicts or {})
+    return certificates.Facts('h.d', hostname, base, v, set(taken), set(ours))
+
+
+def test_self_signed_gets_its_own_names_never_nsrv():
+    steps = certificates.plan(cert_facts(taken=['/etc/pki/tls/certs/NSRV.crt',
+                                                '/etc/pki/tls/private/NSRV.key']))
+    assert [(s.data, s.dst, s.mode, s.journal) for s in of(steps, WriteFile)] == [
+        (b'CRT', '/etc/pki/tls/certs/h.d.crt', 0o644, 'certificates.state'),
+        (b'KEY', '/etc/pki/tls/private/h.d.key', 0o600, 'certificates.state')]
+    assert of(steps, SetProps)[0].props == {'CrtFile': '/etc/pki/tls/certs/h.d.crt',
+                                            'KeyFile': '/etc/pki/tls/private/h.d.key'}
     assert of(steps, Signal)[0].event == 'certificate-update'
+    assert keys(steps) == []
 
 
 def test_self_signed_for_another_name_is_not_installed():
-    state = cert_state()
-    state['hostname'] = 'other.d'
-    steps = certificates.plan(state)
-    assert keys(steps) == ['certificate.other-name'] and not of(steps, InstallFile)
+    steps = certificates.plan(cert_facts(hostname='other.d'))
+    assert keys(steps) == ['certificate.other-name'] and not of(steps, WriteFile)
+    assert of(steps, Note)[0].obj == {'host': 'h.d'}
 
 
 def test_custom_pair_and_chain():
-    steps = certificates.plan(cert_state(
-        crt=entry('/etc/dehydrated/certs/h/cert.pem'),
-        key=entry('/etc/dehydrated/certs/h/privkey.pem'),
-        CertificateChainFile=entry('/home/e-smith/ssl.crt/chain.crt')))
-    assert [(s.dst, s.mode) for s in of(steps, InstallFile)] == [
+    steps = certificates.plan(cert_facts({
+        'crt': src('/etc/dehydrated/certs/h/cert.pem'),
+        'key': src('/etc/dehydrated/certs/h/privkey.pem'),
+        'CertificateChainFile': src('/home/e-smith/ssl.crt/chain.crt')}))
+    assert [(s.dst, s.mode) for s in of(steps, WriteFile)] == [
         ('/etc/pki/tls/certs/cert.pem', 0o644), ('/etc/pki/tls/private/privkey.pem', 0o600),
         ('/etc/pki/tls/certs/chain.crt', 0o644)]
     assert [s.props for s in of(steps, SetProps)] == [
-        {'CrtFile': '/etc/pki/tls/certs/cert.pem', 'KeyFile': '/etc/pki/tls/private/privkey.pem'},
-        {'ChainFile': '/etc/pki/tls/certs/chain.crt'}]
+        {'CrtFile': '/etc/pki/tls/certs/cert.pem', 'KeyFile': '/etc/pki/tls/private/privkey.pem',
+         'ChainFile': '/etc/pki/tls/certs/chain.crt'}]
+
+
+def test_a_taken_name_that_is_not_ours_gets_ours_and_is_reported():
+    chain = src('/home/e-smith/ssl.crt/ca-bundle.crt')
+    steps = certificates.plan(cert_facts(
+        {'crt': src('/a/cert.pem'), 'key': src('/a/key.pem'), 'CertificateChainFile': chain},
+        taken=['/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/certs/migrated-ca-bundle.crt',
+               '/etc/pki/tls/certs/cert.pem'],
+        ours=['/etc/pki/tls/certs/cert.pem']))
+    assert [s.dst for s in of(steps, WriteFile)] == [
+        '/etc/pki/tls/certs/cert.pem', '/etc/pki/tls/private/key.pem',
+        '/etc/pki/tls/certs/migrated-2-ca-bundle.crt']
+    # our own file from an earlier run is not journalled again
+    assert [s.journal for s in of(steps, WriteFile)] == [None, 'certificates.state',
+                                                         'certificates.state']
+    renamed = [s for s in of(steps, Note) if s.key]
+    assert [(s.key, s.severity, s.obj) for s in renamed] == [
+        ('certificate.renamed', 'notice', {'file': '/etc/pki/tls/certs/ca-bundle.crt'})]
 
 
 def test_chain_with_the_certificate_s_file_name_gets_its_own():
-    steps = certificates.plan(cert_state(crt=entry('/a/fullchain.pem'),
-                                         key=entry('/a/key.pem'),
-                                         CertificateChainFile=entry('/b/fullchain.pem')))
-    assert [s.dst for s in of(steps, InstallFile)][-1] == '/etc/pki/tls/certs/chain-fullchain.pem'
+    steps = certificates.plan(cert_facts({'crt': src('/a/fullchain.pem'),
+                                          'key': src('/a/key.pem'),
+                                          'CertificateChainFile': src('/b/fullchain.pem')}))
+    assert [s.dst for s in of(steps, WriteFile)][-1] == \
+        '/etc/pki/tls/certs/migrated-fullchain.pem'
+    assert 'name of the certificate itself' in [s for s in of(steps, Note) if s.key][0].message
+
+
+@pytest.mark.parametrize('role, verdict, key', [
+    ('crt', certificates.Verdict('not one PEM certificate', None), 'certificate.file-invalid'),
+    ('key', certificates.Verdict('openssl cannot read it', None), 'certificate.file-invalid'),
+    ('key', certificates.Verdict(None, 'PUB-B'), 'certificate.key-mismatch'),
+    ('CertificateChainFile', certificates.Verdict('not only PEM', None),
+     'certificate.file-invalid'),
+])
+def test_anything_that_does_not_check_out_installs_and_signals_nothing(role, verdict, key):
+    files = {'crt': src('/a/c.pem'), 'key': src('/a/k.pem'),
+             'CertificateChainFile': src('/a/ch.pem')}
+    steps = certificates.plan(cert_facts(files, {role: verdict}))
+    assert keys(steps) == [key]
+    finding = [s for s in of(steps, Note) if s.key][0]
+    assert finding.severity == 'warning'
+    assert finding.obj == {'file': files[role].path}
+    assert not of(steps, (WriteFile, SetProps, Signal))
+
+
+def test_self_signed_key_mismatch_installs_nothing():
+    steps = certificates.plan(cert_facts(verdicts={'default_key': certificates.Verdict(
+        None, 'PUB-B')}))
+    assert keys(steps) == ['certificate.key-mismatch']
+    assert not of(steps, (WriteFile, SetProps, Signal))
 
 
 def test_custom_crt_outside_tree_or_missing_installs_nothing():
-    steps = certificates.plan(cert_state(
-        crt=entry('../../etc/shadow', False, 'outside'),
-        key=entry('/home/e-smith/ssl.key/x.key', False, 'missing')))
+    steps = certificates.plan(cert_facts({
+        'crt': src('../../etc/shadow', problem='outside'),
+        'key': src('/home/e-smith/ssl.key/x.key', problem='missing')}))
     assert keys(steps) == ['certificate.path-refused', 'certificate.file-missing']
-    assert not of(steps, (InstallFile, SetProps, Signal))
+    assert not of(steps, (WriteFile, SetProps, Signal))
 
 
 def test_locate_refuses_paths_out_of_the_tree(sme_tree):

@@ -126,7 +126,13 @@ def mode(path):
 
 # -- the full world --------------------------------------------------------------------
 
-HOST_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nsmegen-host-key-{}\n-----END OPENSSH PRIVATE KEY-----\n'
+def host_key(folder, kind):
+    """A real host key pair (ssh-keygen), as SME keeps it in etc/ssh."""
+    path = os.path.join(folder, 'ssh_host_{}_key'.format(kind))
+    os.makedirs(folder, exist_ok=True)
+    subprocess.run(['ssh-keygen', '-q', '-t', kind, '-N', '', '-C', 'root@sme', '-f', path],
+                   check=True, stdout=subprocess.DEVNULL)
+    return open(path, 'rb').read()
 
 
 @pytest.fixture(scope='module')
@@ -135,10 +141,10 @@ def full(tmp_path_factory):
     tree, manifest = generated(tmp, seed=21, version='nethservice', users=3, groups=1,
                                ibays=1, pseudonyms=1, messages=1)
     ssh = os.path.join(tree, 'etc', 'ssh')
-    for kind in ('rsa', 'ed25519', 'dsa'):
-        write(os.path.join(ssh, 'ssh_host_{}_key'.format(kind)), HOST_KEY.format(kind), 0o600)
-        write(os.path.join(ssh, 'ssh_host_{}_key.pub'.format(kind)),
-              'ssh-{} AAAA{} root@sme\n'.format(kind, kind))
+    for kind in ('rsa', 'ed25519'):
+        host_key(ssh, kind)
+    write(os.path.join(ssh, 'ssh_host_dsa_key'), 'an obsolete DSA key\n', 0o600)
+    write(os.path.join(ssh, 'ssh_host_dsa_key.pub'), 'ssh-dss AAAAdsa root@sme\n')
     write(os.path.join(tree, 'etc', 'cups', 'printers.conf'), '<Printer hall>\n</Printer>\n',
           0o600)
     config = os.path.join(tree, 'home', 'e-smith', 'db', 'configuration')
@@ -225,7 +231,8 @@ def test_full_sshd_props_and_host_keys(full):
     assert sshd.props['status'] == 'enabled'
     assert 'UsePAM' in sshd.props                         # NS7's own, not SME's value
     key = sandbox.path('/etc/ssh/ssh_host_rsa_key')
-    assert open(key).read() == HOST_KEY.format('rsa')
+    assert open(key, 'rb').read() == open(sandbox.path(SRC + '/etc/ssh/ssh_host_rsa_key'),
+                                          'rb').read()
     assert mode(key) == 0o600 and os.stat(key).st_uid == 0
     assert mode(sandbox.path('/etc/ssh/ssh_host_ed25519_key')) == 0o600
     assert mode(sandbox.path('/etc/ssh/ssh_host_rsa_key.pub')) == 0o644
@@ -295,14 +302,18 @@ def test_full_networks_routes_dhcp(full):
     assert len(events(sandbox, 'interface-update')) == 1         # only the first run
 
 
-def test_full_certificate_self_signed_to_nsrv(full):
+def test_full_certificate_self_signed_under_its_own_names(full):
     sandbox, manifest = full[0], full[1]
-    src = sandbox.path('{}/home/e-smith/ssl.key/{}.key'.format(SRC, manifest['fqdn']))
-    key = sandbox.path('/etc/pki/tls/private/NSRV.key')
+    fqdn = manifest['fqdn']
+    src = sandbox.path('{}/home/e-smith/ssl.key/{}.key'.format(SRC, fqdn))
+    key = sandbox.path('/etc/pki/tls/private/{}.key'.format(fqdn))
     assert open(key, 'rb').read() == open(src, 'rb').read()
     assert mode(key) == 0o600 and os.stat(key).st_uid == 0
-    assert os.path.exists(sandbox.path('/etc/pki/tls/certs/NSRV.crt'))
-    assert sandbox.db('configuration').get_prop('pki', 'CrtFile') == ''
+    pki = sandbox.db('configuration').get('pki').props
+    assert (pki['CrtFile'], pki['KeyFile']) == ('/etc/pki/tls/certs/{}.crt'.format(fqdn),
+                                                '/etc/pki/tls/private/{}.key'.format(fqdn))
+    # NethServer's own pair is never replaced (SPEC 1.5)
+    assert not os.path.exists(sandbox.path('/etc/pki/tls/private/NSRV.key.before-migration'))
     assert events(sandbox, 'certificate-update')
 
 

@@ -1,0 +1,101 @@
+"""What a certificate, key or chain file must be before it is installed: the PEM
+structure (pem.py, pure) and openssl's reading (certificates.check, through the real
+Destination: openssl runs for real, the bytes go on stdin)."""
+
+import os
+import subprocess
+
+import pytest
+
+from nethserver_migration import pem
+from nethserver_migration.actions import certificates
+from nethserver_migration.destination import Destination
+
+
+def _pair(tmp, name, kind='rsa'):
+    key, crt = str(tmp / (name + '.key')), str(tmp / (name + '.crt'))
+    newkey = 'rsa:2048' if kind == 'rsa' else 'ec'
+    extra = [] if kind == 'rsa' else ['-pkeyopt', 'ec_paramgen_curve:prime256v1']
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', newkey] + extra +
+                   ['-nodes', '-keyout', key, '-out', crt, '-subj', '/CN=' + name,
+                    '-days', '2'], check=True, capture_output=True)
+    return open(crt, 'rb').read(), open(key, 'rb').read()
+
+
+@pytest.fixture(scope='module')
+def pki(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('pki')
+    a_crt, a_key = _pair(tmp, 'a')
+    b_crt, b_key = _pair(tmp, 'b', 'ec')
+    enc = subprocess.run(['openssl', 'pkey', '-aes256', '-passout', 'pass:x'],
+                         input=a_key, capture_output=True, check=True).stdout
+    return {'a_crt': a_crt, 'a_key': a_key, 'b_crt': b_crt, 'b_key': b_key, 'enc': enc}
+
+
+def test_pem_structure_of_real_files(pki):
+    assert pem.certificate_problem(pki['a_crt']) is None
+    assert pem.key_problem(pki['a_key']) is None and pem.key_problem(pki['b_key']) is None
+    assert pem.chain_problem(pki['a_crt'] + pki['b_crt']) is None
+    assert 'blocks: CERTIFICATE, CERTIFICATE' in pem.certificate_problem(
+        pki['a_crt'] + pki['b_crt'])
+    # a certificate file that also holds the key would be installed world-readable
+    assert 'PRIVATE KEY' in pem.certificate_problem(pki['a_crt'] + pki['a_key'])
+    assert 'PRIVATE KEY' in pem.chain_problem(pki['b_crt'] + pki['a_key'])
+    assert 'encrypted' in pem.key_problem(pki['enc'])
+
+
+@pytest.mark.parametrize('data, needle', [
+    (b'', 'no PEM block'),
+    (b'root:$6$salt$hash:17000:0:99999:7:::\n', 'no PEM block'),
+    (b'-----BEGIN CERTIFICATE-----\nAAAA\n', 'BEGIN line without its END'),
+    (b'-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n',
+     'not base64'),
+    (b'x' * (pem.MAX_BYTES + 1), 'larger than 1024 KiB'),
+])
+def test_pem_refuses_what_is_not_a_certificate(data, needle):
+    assert needle in pem.certificate_problem(data)
+    assert needle in pem.key_problem(data)
+
+
+def test_check_through_openssl(pki):
+    dest = Destination()
+    crt = certificates.check(dest, 'crt', pki['a_crt'])
+    key = certificates.check(dest, 'key', pki['a_key'])
+    other = certificates.check(dest, 'default_key', pki['b_key'])
+    assert crt.problem is None and key.problem is None and other.problem is None
+    assert crt.public == key.public and crt.public.startswith('-----BEGIN PUBLIC KEY-----')
+    assert other.public != crt.public
+    assert certificates.check(dest, 'CertificateChainFile',
+                              pki['a_crt'] + pki['b_crt']) == certificates.Verdict(None, None)
+
+
+def test_check_refuses_a_well_shaped_block_that_openssl_cannot_read(pki):
+    dest = Destination()
+    fake = b'-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'
+    fake_key = b'-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'
+    assert 'X.509' in certificates.check(dest, 'crt', fake).problem
+    assert 'private key' in certificates.check(dest, 'key', fake_key).problem
+    assert 'certificate 2 of the chain' in certificates.check(
+        dest, 'CertificateChainFile', pki['a_crt'] + fake).problem
+
+
+def test_read_checks_the_files_of_a_tree(sme_tree, pki, mocker):
+    from nethserver_migration.source import SourceTree
+    ssl = sme_tree / 'home' / 'e-smith'
+    for folder, name, data in (('ssl.crt', 'c.crt', pki['a_crt']),
+                               ('ssl.key', 'c.key', pki['b_key'])):
+        (ssl / folder).mkdir(parents=True, exist_ok=True)
+        (ssl / folder / name).write_bytes(data)
+    source = SourceTree(str(sme_tree))
+    mocker.patch.object(source.configuration, 'get', return_value=mocker.Mock(props={
+        'crt': '/home/e-smith/ssl.crt/c.crt', 'key': '/home/e-smith/ssl.key/c.key'}))
+    dest = Destination()
+    mocker.patch.object(dest, 'listdir', return_value=['NSRV.crt'])
+    mocker.patch.object(dest, 'state_lines', return_value=['wrote /etc/pki/tls/certs/x'])
+    facts = certificates.read(source, dest)
+    assert facts.files['crt'].data == pki['a_crt']
+    assert facts.verdicts['crt'].public != facts.verdicts['key'].public
+    assert facts.ours == {'/etc/pki/tls/certs/x'}
+    assert '/etc/pki/tls/certs/NSRV.crt' in facts.taken
+    steps = certificates.plan(facts)
+    assert [s.key for s in steps if getattr(s, 'key', None)] == ['certificate.key-mismatch']
