@@ -346,6 +346,11 @@ def build(sb):
     shutil.copy(os.path.join(DATA, 'NSRV.crt'), j('etc/pki/tls/certs/NSRV.crt'))
     shutil.copy(os.path.join(DATA, 'NSRV.key'), j('etc/pki/tls/private/NSRV.key'))
     os.chmod(j('etc/pki/tls/private/NSRV.key'), 0o600)
+    # CentOS 7's system CA bundle: certs/ca-bundle.crt is a symlink into ca-trust.
+    os.makedirs(j('etc/pki/ca-trust/extracted/pem'))
+    shutil.copy(os.path.join(DATA, 'NSRV.crt'), j('etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem'))
+    os.symlink('/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+               j('etc/pki/tls/certs/ca-bundle.crt'))
     _w(j('etc/ssh/sshd_config'), 'UsePAM yes\nPermitRootLogin yes\n'
                                  'Subsystem sftp /usr/libexec/openssh/sftp-server\n', 0o600)
     _w(j('etc/nethserver/system-users'), 'S-1-5-21-domain-502\nS-1-5-21-domain-501\n'

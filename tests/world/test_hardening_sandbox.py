@@ -1,0 +1,229 @@
+"""Hostile and broken sources through the real actions, in the sandbox (issue: wave 1
+hardened).  Each test is a class of input, not one literal case: every member of the
+class must be refused the same way, and nothing of the destination may change.
+
+One sandbox per module holds a small generated tree; each case rewrites the part of the
+tree it is about and runs the real action (as signal-event runs it) on it.
+"""
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from tests.world.sandbox import Sandbox
+from tests.world.test_config_sandbox import (SRC, generated, into_sandbox, mode,
+                                             tree_snapshot, write)
+from tests.world import smegen  # noqa: F401  (generated() uses it)
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+ACTIONS = '/etc/e-smith/events/actions/nethserver-migration-'
+
+pytestmark = pytest.mark.sandbox
+
+
+@pytest.fixture(scope='module')
+def world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('hardening')
+    tree, manifest = generated(tmp, seed=31, version='9', users=3, groups=1, ibays=1,
+                               pseudonyms=1, messages=1)
+    sandbox = Sandbox(tmp / 'sb', hostname='ns7.example.org')
+    into_sandbox(sandbox, tree)
+    subprocess.check_call([os.path.join(TOP, 'createlinks')], stdout=subprocess.DEVNULL)
+    sandbox.install_package(os.path.join(TOP, 'root'))
+    keys = tmp / 'keys'
+    keys.mkdir()
+    pairs = {}
+    for name in ('good', 'other'):
+        key, crt = str(keys / (name + '.key')), str(keys / (name + '.crt'))
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
+                        '-keyout', key, '-out', crt, '-subj', '/CN=' + name, '-days', '2'],
+                       check=True, capture_output=True)
+        pairs[name] = (open(crt, 'rb').read(), open(key, 'rb').read())
+    return sandbox, manifest, pairs
+
+
+def run_action(sandbox, concern, env=None):
+    """Run one real action as signal-event runs it; (exit status, its report section)."""
+    res = sandbox.run([ACTIONS + concern, 'migration-import', SRC], env=env)
+    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    section = [a for a in data['actions'] if a['action'] == 'nethserver-migration-' + concern]
+    return res, section[-1]
+
+
+def set_modssl(sandbox, **props):
+    path = sandbox.path(SRC + '/home/e-smith/db/configuration')
+    text = open(path).read()
+    text = re.sub(r'^modSSL=.*\n', '', text, flags=re.M)
+    text += 'modSSL=service|{}|status|enabled\n'.format(
+        '|'.join('{}|{}'.format(k, v) for k, v in sorted(props.items())))
+    write(path, text)
+
+
+def put(sandbox, rel, data, file_mode=0o644):
+    path = sandbox.path(SRC + '/' + rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.lexists(path):
+        os.unlink(path)
+    with open(path, 'wb') as f:
+        f.write(data)
+    os.chmod(path, file_mode)
+
+
+def signalled(sandbox, event):
+    return len([r for r in sandbox.journal(kind='event') if r['name'] == event])
+
+
+def keys_of(section):
+    return [(f['key'], f['severity']) for f in section['findings']]
+
+
+# -- certificates: installed only when they are what they claim ------------------------
+
+SHADOW_LIKE = b'root:$6$salt$abcdefghijklmnopqrstuv:17000:0:99999:7:::\nalice:$6$x$y:1::::::\n'
+
+
+def bad_certificate_cases(pairs):
+    good_crt, good_key = pairs['good']
+    other_key = pairs['other'][1]
+    return {
+        # the SOURCE's shadow named as the certificate, and as the key
+        'shadow as crt': ({'crt': '/etc/shadow', 'key': '/k/good.key'},
+                          {'etc/shadow': SHADOW_LIKE, 'k/good.key': good_key}),
+        'shadow as key': ({'crt': '/k/good.crt', 'key': '/etc/shadow'},
+                          {'etc/shadow': SHADOW_LIKE, 'k/good.crt': good_crt}),
+        'random bytes as crt': ({'crt': '/k/random.crt', 'key': '/k/good.key'},
+                                {'k/random.crt': os.urandom(3 * 1024 * 1024),
+                                 'k/good.key': good_key}),
+        'text as key': ({'crt': '/k/good.crt', 'key': '/k/notes.txt'},
+                        {'k/good.crt': good_crt, 'k/notes.txt': b'remember the milk\n'}),
+        'key of another cert': ({'crt': '/k/good.crt', 'key': '/k/other.key'},
+                                {'k/good.crt': good_crt, 'k/other.key': other_key}),
+        'crt holding the key': ({'crt': '/k/both.pem', 'key': '/k/good.key'},
+                                {'k/both.pem': good_crt + good_key, 'k/good.key': good_key}),
+        'chain with a key': ({'crt': '/k/good.crt', 'key': '/k/good.key',
+                              'CertificateChainFile': '/k/chain.pem'},
+                             {'k/good.crt': good_crt, 'k/good.key': good_key,
+                              'k/chain.pem': good_crt + other_key}),
+        'chain of garbage': ({'crt': '/k/good.crt', 'key': '/k/good.key',
+                              'CertificateChainFile': '/k/chain.pem'},
+                             {'k/good.crt': good_crt, 'k/good.key': good_key,
+                              'k/chain.pem': b'-----BEGIN CERTIFICATE-----\nAAAA\n'
+                                             b'-----END CERTIFICATE-----\n'}),
+    }
+
+
+@pytest.mark.parametrize('case', sorted(bad_certificate_cases({'good': (b'', b''),
+                                                               'other': (b'', b'')})))
+def test_a_certificate_that_is_not_one_installs_and_signals_nothing(world, case):
+    sandbox, _manifest, pairs = world
+    props, files = bad_certificate_cases(pairs)[case]
+    for rel, data in files.items():
+        put(sandbox, rel.lstrip('/'), data)
+    set_modssl(sandbox, **props)
+    pki_before = tree_snapshot(sandbox.path('/etc/pki'))
+    pki_props = dict(sandbox.db('configuration').get('pki').props)
+    updates = signalled(sandbox, 'certificate-update')
+    res, section = run_action(sandbox, 'certificates')
+    assert res.returncode == 0, res.stdout + res.stderr
+    found = keys_of(section)
+    assert found in ([('certificate.file-invalid', 'warning')],
+                     [('certificate.key-mismatch', 'warning')]), found
+    assert tree_snapshot(sandbox.path('/etc/pki')) == pki_before
+    assert dict(sandbox.db('configuration').get('pki').props) == pki_props
+    assert signalled(sandbox, 'certificate-update') == updates
+    # the secret never reaches the log or the report
+    assert b'$6$salt' not in open(sandbox.path('/var/log/messages'), 'rb').read()
+    assert '$6$salt' not in json.dumps(section)
+
+
+def test_a_chain_named_like_the_system_ca_bundle_never_replaces_it(world):
+    sandbox, _manifest, pairs = world
+    good_crt, good_key = pairs['good']
+    put(sandbox, 'k/cert.pem', good_crt)
+    put(sandbox, 'k/key.pem', good_key, 0o600)
+    put(sandbox, 'k/ca-bundle.crt', pairs['other'][0])
+    set_modssl(sandbox, crt='/k/cert.pem', key='/k/key.pem',
+               CertificateChainFile='/k/ca-bundle.crt')
+    bundle = sandbox.path('/etc/pki/tls/certs/ca-bundle.crt')
+    link_before = os.readlink(bundle)
+    target = sandbox.path('/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem')
+    target_before = open(target, 'rb').read()
+    updates = signalled(sandbox, 'certificate-update')
+    res, section = run_action(sandbox, 'certificates')
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert os.path.islink(bundle) and os.readlink(bundle) == link_before
+    assert open(target, 'rb').read() == target_before
+    chain = sandbox.path('/etc/pki/tls/certs/migrated-ca-bundle.crt')
+    assert open(chain, 'rb').read() == pairs['other'][0]
+    key = sandbox.path('/etc/pki/tls/private/key.pem')
+    assert open(key, 'rb').read() == good_key and mode(key) == 0o600
+    assert mode(chain) == 0o644 and os.stat(chain).st_uid == 0
+    pki = sandbox.db('configuration').get('pki').props
+    assert pki['ChainFile'] == '/etc/pki/tls/certs/migrated-ca-bundle.crt'
+    assert pki['CrtFile'] == '/etc/pki/tls/certs/cert.pem'
+    assert [(f['key'], f['object']) for f in section['findings']] == [
+        ('certificate.renamed', {'file': '/etc/pki/tls/certs/ca-bundle.crt'})]
+    assert signalled(sandbox, 'certificate-update') == updates + 1
+    # a second run finds its own files: same names, nothing renamed again
+    res, section = run_action(sandbox, 'certificates')
+    assert res.returncode == 0
+    assert not os.path.exists(sandbox.path('/etc/pki/tls/certs/migrated-2-ca-bundle.crt'))
+    assert sandbox.db('configuration').get('pki').props['ChainFile'] == \
+        '/etc/pki/tls/certs/migrated-ca-bundle.crt'
+
+
+# -- SSH host keys: only pairs that ssh-keygen reads and that match --------------------
+
+def _keypair(tmp, kind):
+    path = os.path.join(str(tmp), 'k-' + kind)
+    if os.path.exists(path):
+        os.unlink(path)
+        os.unlink(path + '.pub')
+    subprocess.run(['ssh-keygen', '-q', '-t', kind, '-N', '', '-f', path], check=True)
+    return open(path, 'rb').read(), open(path + '.pub', 'rb').read()
+
+
+@pytest.mark.parametrize('case', ['garbage private', 'pub of another key', 'passphrase',
+                                  'random bytes'])
+def test_a_host_key_that_does_not_check_out_is_not_installed(world, tmp_path, case):
+    sandbox = world[0]
+    private, public = _keypair(tmp_path, 'ed25519')
+    if case == 'garbage private':
+        private = b'-----BEGIN OPENSSH PRIVATE KEY-----\ngarbage\n-----END OPENSSH PRIVATE KEY-----\n'
+    elif case == 'pub of another key':
+        public = _keypair(tmp_path / '..', 'ed25519')[1]
+    elif case == 'passphrase':
+        path = os.path.join(str(tmp_path), 'k-ed25519')
+        subprocess.run(['ssh-keygen', '-q', '-p', '-N', 'secret', '-P', '', '-f', path],
+                       check=True)
+        private = open(path, 'rb').read()
+    else:
+        private = os.urandom(200 * 1024)
+    ssh = 'etc/ssh/ssh_host_ed25519_key'
+    put(sandbox, ssh, private, 0o600)
+    put(sandbox, ssh + '.pub', public)
+    before = tree_snapshot(sandbox.path('/etc/ssh'))
+    res, section = run_action(sandbox, 'openssh')
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert [(f['key'], f['severity'], f['object']) for f in section['findings']
+            if f['key'].startswith('sshd.host')] == [
+        ('sshd.host-key-invalid', 'warning', {'file': ssh})]
+    assert tree_snapshot(sandbox.path('/etc/ssh')) == before
+
+
+def test_a_good_host_key_pair_replaces_this_server_s_keeping_the_old_one(world, tmp_path):
+    sandbox = world[0]
+    private, public = _keypair(tmp_path, 'ecdsa')
+    ssh = 'etc/ssh/ssh_host_ecdsa_key'
+    put(sandbox, ssh, private, 0o600)
+    put(sandbox, ssh + '.pub', public)
+    write(sandbox.path('/etc/ssh/ssh_host_ecdsa_key'), 'the destination\'s own key\n', 0o600)
+    res, section = run_action(sandbox, 'openssh')
+    assert res.returncode == 0, res.stdout + res.stderr
+    dst = sandbox.path('/etc/ssh/ssh_host_ecdsa_key')
+    assert open(dst, 'rb').read() == private and mode(dst) == 0o600
+    assert open(dst + '.before-migration').read() == 'the destination\'s own key\n'
+    assert open(dst + '.pub', 'rb').read() == public and mode(dst + '.pub') == 0o644
