@@ -72,8 +72,9 @@ def test_hard_links_on_one_filesystem_copies_when_asked(tmp_path):
     result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
     assert os.stat(str(tmp_path / 'dst' / 'a')).st_ino == os.stat(str(tmp_path / 'src' / 'a')).st_ino
     assert result.linked == [str(tmp_path / 'dst' / 'a')]
-    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst2'), link=False)
-    assert os.stat(str(tmp_path / 'dst2' / 'a')).st_ino != os.stat(str(tmp_path / 'src' / 'a')).st_ino
+    build(tmp_path / 'src2', {'a': '1'})
+    result = merge_tree(str(tmp_path / 'src2'), str(tmp_path / 'dst2'), link=False)
+    assert os.stat(str(tmp_path / 'dst2' / 'a')).st_ino != os.stat(str(tmp_path / 'src2' / 'a')).st_ino
     assert result.copied == [str(tmp_path / 'dst2' / 'a')]
 
 
@@ -120,3 +121,60 @@ def test_interrupted_copy_resumes_to_the_same_state(tmp_path, monkeypatch):
     monkeypatch.setattr(fileops.shutil, 'copy2', real)
     merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), link=False)
     assert state(tmp_path / 'dst') == spec
+
+
+# -- hard links: a file linked from outside the tree is never placed or chowned ---------
+# Each case: links made before the merge (path -> another name of the same file, 'out/'
+# being outside the tree), what must be placed, what must be refused.
+
+HARD_LINK_CASES = [
+    # name, source files, extra links {new name: existing name}, placed, refused
+    ('two names inside', {'a': 'x', 'b': 'y'}, {'src/a2': 'src/a'}, ['a', 'a2', 'b'], []),
+    ('linked to a file outside', {'a': 'x', 'b': 'y'}, {'out/shadow': 'src/a'}, ['b'], ['a']),
+    ('inside and outside', {'a': 'x'}, {'src/a2': 'src/a', 'out/s': 'src/a'}, [],
+     ['a', 'a2']),
+    ('excluded part holds the other name', {'a': 'x', 'Maildir/m': 'y'},
+     {'src/Maildir/a': 'src/a'}, [], ['a']),
+]
+
+
+@pytest.mark.parametrize('case, files, links, placed, refused', HARD_LINK_CASES,
+                         ids=[c[0] for c in HARD_LINK_CASES])
+def test_hard_links_leaving_the_tree_are_refused(tmp_path, case, files, links, placed,
+                                                 refused):
+    build(tmp_path / 'src', files)
+    (tmp_path / 'out').mkdir()
+    for new, old in links.items():
+        os.makedirs(os.path.dirname(str(tmp_path / new)), exist_ok=True)
+        os.link(str(tmp_path / old), str(tmp_path / new))
+    me = (os.getuid(), os.getgid())
+    before = dict((n, os.stat(str(tmp_path / n))) for n in links)
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), owner=me,
+                        exclude=('Maildir',))
+    assert sorted(os.path.relpath(p, str(tmp_path / 'dst')) for p in result.linked) == placed
+    assert sorted(os.path.relpath(p, str(tmp_path / 'src')) for p, _ in result.skipped) == \
+        refused
+    for _path, why in result.skipped:
+        assert 'hard link to a file outside the tree' in why
+    for name in refused:
+        assert not os.path.lexists(str(tmp_path / 'dst' / name))
+    # nothing was chowned or chmodded through the outside link
+    for name, st in before.items():
+        now = os.stat(str(tmp_path / name))
+        assert (now.st_uid, now.st_gid, now.st_mode) == (st.st_uid, st.st_gid, st.st_mode)
+
+
+def test_hard_links_a_previous_run_made_count_as_inside(tmp_path):
+    build(tmp_path / 'src', {'a': 'x', 'd/b': 'y'})
+    first = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert first.placed == 2
+    again = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert (again.placed, again.skipped, len(again.unchanged)) == (0, [], 2)
+
+
+def test_a_hard_link_refused_even_when_copying(tmp_path):
+    build(tmp_path / 'src', {'a': 'secret'})
+    os.link(str(tmp_path / 'src' / 'a'), str(tmp_path / 'shadow'))
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), link=False)
+    assert result.copied == [] and len(result.skipped) == 1
+    assert not os.path.exists(str(tmp_path / 'dst' / 'a'))
