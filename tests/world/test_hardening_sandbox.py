@@ -227,3 +227,113 @@ def test_a_good_host_key_pair_replaces_this_server_s_keeping_the_old_one(world, 
     assert open(dst, 'rb').read() == private and mode(dst) == 0o600
     assert open(dst + '.before-migration').read() == 'the destination\'s own key\n'
     assert open(dst + '.pub', 'rb').read() == public and mode(dst + '.pub') == 0o644
+
+
+# -- homes: hard links, non-UTF-8 file names, a C locale -------------------------------
+
+C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C', 'PYTHONUTF8': '0', 'PYTHONCOERCECLOCALE': '0'}
+
+
+def statuses(sandbox):
+    out = {}
+    for line in sandbox.messages():
+        m = re.search(r'Action: \S+/S\d\dnethserver-migration-(\S+) (SUCCESS|FAILED)', line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def set_user_props(sandbox, user, **props):
+    """Edit the source's accounts DB line of user (props replaced or added)."""
+    path = sandbox.path(SRC + '/home/e-smith/db/accounts')
+    lines = open(path, 'rb').read().split(b'\n')
+    for n, line in enumerate(lines):
+        if line.startswith(user.encode() + b'=user|'):
+            fields = line.split(b'=', 1)[1].split(b'|')
+            pairs = dict(zip(fields[1::2], fields[2::2]))
+            pairs.update((k.encode(), v.encode('utf-8')) for k, v in props.items())
+            lines[n] = user.encode() + b'=user|' + b'|'.join(
+                k + b'|' + v for k, v in sorted(pairs.items()))
+    with open(path, 'wb') as f:
+        f.write(b'\n'.join(lines))
+
+
+@pytest.fixture(scope='module')
+def homes(tmp_path_factory):
+    """Hostile homes migrated under LANG=C the way NethServer 7's Python 3.6 sees it."""
+    tmp = tmp_path_factory.mktemp('homes-hostile')
+    sandbox = Sandbox(tmp / 'sb', hostname='ns7.example.org')
+    manifest = smegen.generate(sandbox.path(SRC), seed=33, version='9', users=4, groups=1,
+                               ibays=0, pseudonyms=0, messages=1)
+    victim, other = sorted(manifest['users'])[:2]
+    set_user_props(sandbox, victim, FirstName='José', LastName='Núñez',
+                   Company='Société Générale')
+    home = sandbox.path('{}/home/e-smith/files/users/{}'.format(SRC, victim))
+    with open(os.path.join(home, 'ok.txt'), 'w') as f:
+        f.write('mine\n')
+    with open(os.path.join(home.encode(), b'caf\xe9 na\xefve.txt'), 'wb') as f:
+        f.write(b'latin-1 name\n')
+    os.mkdir(os.path.join(home.encode(), b'Donn\xe9es'))
+    # hard links to the staging tree's shadow, to this server's own /etc/shadow, and to
+    # another user's file
+    os.link(sandbox.path(SRC + '/etc/shadow'), os.path.join(home, 'shadow-of-the-tree'))
+    os.link(sandbox.path('/etc/shadow'), os.path.join(home, 'shadow-of-the-server'))
+    other_home = sandbox.path('{}/home/e-smith/files/users/{}'.format(SRC, other))
+    with open(os.path.join(other_home, 'private.txt'), 'w') as f:
+        f.write('not yours\n')
+    os.link(os.path.join(other_home, 'private.txt'), os.path.join(home, 'stolen.txt'))
+    watched = [sandbox.path('/etc/shadow'), sandbox.path(SRC + '/etc/shadow'),
+               os.path.join(other_home, 'private.txt')]
+    before = dict((p, os.stat(p)) for p in watched)
+    sandbox.install_package(os.path.join(TOP, 'root'))
+    subprocess.check_call([os.path.join(TOP, 'createlinks')], stdout=subprocess.DEVNULL)
+    first = sandbox.run(['/sbin/e-smith/signal-event', 'migration-import', SRC],
+                        env=C_LOCALE, timeout=300)
+    return dict(sb=sandbox, m=manifest, victim=victim, other=other, before=before,
+                first=first)
+
+
+def test_c_locale_every_action_succeeds_with_non_ascii_names(homes):
+    sandbox = homes['sb']
+    status = statuses(sandbox)
+    assert status and set(status.values()) == {'SUCCESS'}, status
+    assert 'Traceback' not in '\n'.join(sandbox.messages())
+    assert 'UnicodeEncodeError' not in open(sandbox.path('/var/log/messages'), 'rb').read() \
+        .decode('utf-8', 'replace')
+    created = [r['args'] for r in sandbox.journal('event', 'user-create')]
+    assert [homes['victim'], 'José Núñez'] in created
+
+
+def test_no_hard_link_carries_a_file_that_is_not_the_user_s(homes):
+    sandbox = homes['sb']
+    home = sandbox.path('/var/lib/nethserver/home/' + homes['victim'])
+    for name in ('shadow-of-the-tree', 'shadow-of-the-server', 'stolen.txt'):
+        assert not os.path.lexists(os.path.join(home, name)), name
+    for path, st in homes['before'].items():
+        now = os.stat(path)
+        assert (now.st_uid, now.st_gid, now.st_mode, now.st_nlink) == \
+            (st.st_uid, st.st_gid, st.st_mode, st.st_nlink), path
+    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    skipped = [f for a in data['actions'] for f in a['findings']
+               if f['key'] == 'homes.file-skipped']
+    # both names of the shared file are refused: each leaves its own home
+    assert sorted((f['object']['user'], os.path.basename(f['object']['file']))
+                  for f in skipped) == sorted([
+        (homes['other'], 'private.txt'), (homes['victim'], 'shadow-of-the-server'),
+        (homes['victim'], 'shadow-of-the-tree'), (homes['victim'], 'stolen.txt')])
+    assert all('hard link' in f['message'] for f in skipped)
+
+
+def test_non_utf8_file_names_are_migrated_and_reported_escaped(homes):
+    sandbox = homes['sb']
+    home = sandbox.path('/var/lib/nethserver/home/' + homes['victim']).encode()
+    uid = os.stat(home).st_uid
+    latin = os.path.join(home, b'caf\xe9 na\xefve.txt')
+    assert open(latin, 'rb').read() == b'latin-1 name\n'
+    assert os.stat(latin).st_uid == uid
+    assert os.path.isdir(os.path.join(home, b'Donn\xe9es'))
+    ok = os.path.join(home, b'ok.txt')
+    assert os.stat(ok).st_uid == uid and uid != 0
+    # every report the run wrote is valid UTF-8 text
+    for name in ('latest.json', 'latest.txt'):
+        open(sandbox.path('/var/log/nethserver-migration/' + name), 'rb').read().decode('utf-8')
