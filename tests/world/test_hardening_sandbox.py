@@ -337,3 +337,34 @@ def test_non_utf8_file_names_are_migrated_and_reported_escaped(homes):
     # every report the run wrote is valid UTF-8 text
     for name in ('latest.json', 'latest.txt'):
         open(sandbox.path('/var/log/nethserver-migration/' + name), 'rb').read().decode('utf-8')
+
+
+# -- ProxyPass: values that would break or inject httpd configuration ------------------
+
+HOSTILE_PROXYPASS = [
+    # (key, raw DB props text after the type): written as the source's accounts DB has them
+    ('empty', 'Target|'),
+    ('fileurl', 'Target|file:///etc/shadow'),
+    ('script', 'Target|javascript:alert(1)'),
+    ('inject', 'Target|http://x/\\nProxyPass /evil http://attacker.example/'),
+    ('spaced key', 'Target|http://backend.lan/'),
+]
+
+
+def test_hostile_proxypass_records_are_refused_and_httpd_config_untouched(world):
+    sandbox = world[0]
+    path = sandbox.path(SRC + '/home/e-smith/db/accounts')
+    text = open(path).read()
+    text += ''.join('{}=ProxyPass|{}\n'.format(k, v) for k, v in HOSTILE_PROXYPASS)
+    text += 'wiki=ProxyPass|Description|Wiki|HTTP|no|HTTPS|yes|Target|http://10.0.0.5:8080/\n'
+    write(path, text)
+    res, section = run_action(sandbox, 'proxypass')
+    assert res.returncode == 0, res.stdout + res.stderr
+    refused = sorted(f['object']['proxypass'] for f in section['findings']
+                     if f['key'] == 'proxypass.bad-record')
+    assert refused == sorted(k for k, _ in HOSTILE_PROXYPASS)
+    db = sandbox.db('proxypass')
+    assert [r.key for r in db.records()] == ['wiki']
+    assert db.get('wiki').props['Target'] == 'http://10.0.0.5:8080/'
+    raw = open(sandbox.path('/var/lib/nethserver/db/proxypass')).read()
+    assert 'attacker' not in raw and 'shadow' not in raw
