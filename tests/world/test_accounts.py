@@ -327,13 +327,18 @@ def test_ad_fresh_dc_pdc_classic_upgrade_preparation(ad_pdc):
     assert events.index('nethserver-sssd-leave') < events.index('nethserver-dc-save')
     stop = [r['args'] for r in sb.journal('command', 'systemctl')]
     assert ['-M', 'nsdc', 'stop', 'samba'] in stop
-    srv = sb.path(NSDC + '/srv')
+    cu = [r for r in sb.journal('command', 'samba-tool')
+          if r['args'][:2] == ['domain', 'classicupgrade']][0]
     for name in ('smbpasswd', 'groups.list', 'secrets.tdb'):
-        assert stat.S_IMODE(os.stat(os.path.join(srv, name)).st_mode) == 0o600
-    smbpasswd = open(os.path.join(srv, 'smbpasswd')).read()
-    assert set(l.split(':')[0] for l in smbpasswd.splitlines()) >= set(m['users'])
-    conf = open(os.path.join(srv, 'smb.sme8migration.conf')).read()
-    assert 'passdb backend = smbpasswd:/srv/smbpasswd' in conf
+        assert cu['srv_modes'][name] == '0o600', name
+    assert set(cu['offered']) >= set(m['users'])
+    assert cu['passdb_backend'] == 'smbpasswd:/srv/smbpasswd'
+    # once used, the hashes and secrets we put in the container are gone
+    srv = sb.path(NSDC + '/srv')
+    for name in ('smbpasswd', 'groups.list', 'secrets.tdb', 'smb.sme8migration.conf'):
+        assert not os.path.exists(os.path.join(srv, name)), name
+    for name in ('passwd.migration', 'group.migration'):
+        assert not os.path.exists(sb.path(NSDC + '/etc/' + name)), name
     assert sb.db('configuration').get_prop('nsdc', 'ProvisionType') == 'sme8migration'
     # the DC's previous files are kept aside, nothing deleted
     assert [n for n in os.listdir(sb.path(NSDC + '/etc/samba'))
@@ -414,9 +419,10 @@ def test_ad_fresh_dc_ws_users_hashes_and_locks(ad_ws):
     assert [r for r in ad_ws['j1'] if r['kind'] == 'event' and r['name'] == 'user-create'] == []
     assert [r for r in ad_ws['j1'] if r['name'] == 'pdbedit'] == []
     # the source's names AD reserves (and the refused ones) were never offered to Samba
-    smbpasswd = open(sb.path(NSDC + '/srv/smbpasswd')).read()
+    cu = [r for r in ad_ws['j1'] if r['name'] == 'samba-tool'
+          and r['args'][:2] == ['domain', 'classicupgrade']][0]
     for name in RESERVED + ('3rdfloor', 'christopher.montgomery-smith'):
-        assert not any(l.split(':')[0].lower() == name for l in smbpasswd.splitlines()), name
+        assert not any(o.lower() == name for o in cu['offered']), name
         assert name in ('administrator', 'guest', 'krbtgt') or name not in store['users']
     assert store['users']['guest']['enabled'] is False
     assert store['users']['guest']['fullname'] == ''      # AD's own, not the source's

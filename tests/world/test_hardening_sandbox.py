@@ -368,3 +368,44 @@ def test_hostile_proxypass_records_are_refused_and_httpd_config_untouched(world)
     assert db.get('wiki').props['Target'] == 'http://10.0.0.5:8080/'
     raw = open(sandbox.path('/var/lib/nethserver/db/proxypass')).read()
     assert 'attacker' not in raw and 'shadow' not in raw
+
+
+# -- AD classic upgrade: no NT hash left on disk, not even by a killed run -------------
+
+def test_classic_upgrade_leaves_no_hash_on_disk_and_cleans_a_killed_run(tmp_path):
+    from tests.world.test_accounts import (NSDC, DOMAIN_SID, MACHINE_SID, world as
+                                           accounts_world, write_secrets, nt)
+    sandbox, manifest = accounts_world(tmp_path, 'ad', role='PDC', users=2, corner=False)
+    workgroup = (manifest['domain_name'].split('.')[0] + '-net').upper()
+    write_secrets(sandbox, **{workgroup: DOMAIN_SID,
+                              manifest['system_name'].upper(): MACHINE_SID})
+    hashes = [nt(u['password']).encode() for u in manifest['users'].values()]
+    # What a run killed mid-upgrade leaves: the journal says "started", its hash file is
+    # still in the container's /srv, and an earlier killed run's /srv was set aside.
+    state = sandbox.path('/var/lib/nethserver-migration')
+    os.makedirs(state, exist_ok=True)
+    write(os.path.join(state, 'accounts.state'), 'adupgrade started\n', 0o600)
+    leftover = b'alice:1001:XXXX:' + hashes[0] + b':[U          ]:LCT-5F000000:\n'
+    write(sandbox.path(NSDC + '/srv/smbpasswd'), leftover.decode(), 0o600)
+    aside = sandbox.path(NSDC + '/srv.before-migration-20260101000000')
+    write(os.path.join(aside, 'smbpasswd'), leftover.decode(), 0o600)
+    write(os.path.join(aside, 'secrets.tdb'), 'a killed run\'s copy', 0o600)
+    write(os.path.join(aside, 'dc-own-file'), 'the DC\'s own\n')
+    res = sandbox.run(['/sbin/e-smith/signal-event', 'migration-import', SRC], timeout=300)
+    assert 'Action: /etc/e-smith/events/migration-import/S25nethserver-migration-accounts ' \
+           'SUCCESS' in '\n'.join(sandbox.messages()), res.stdout
+    store = sandbox.provider_store()
+    for name, user in manifest['users'].items():
+        assert store['users'][name]['nt_hash'] == nt(user['password'])
+    found = []
+    for top, _dirs, files in os.walk(sandbox.path(NSDC)):
+        for name in files:
+            path = os.path.join(top, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            data = open(path, 'rb').read()
+            if any(h in data for h in hashes) or name == 'secrets.tdb' and 'srv' in top:
+                found.append(os.path.relpath(path, sandbox.path(NSDC)))
+    # the provider's own store (the stand-in's sam.ldb) is where hashes belong
+    assert [f for f in found if not f.startswith('var/lib/ns7-standin')] == []
+    assert open(os.path.join(aside, 'dc-own-file')).read() == 'the DC\'s own\n'

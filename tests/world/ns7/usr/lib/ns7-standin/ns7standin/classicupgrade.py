@@ -271,9 +271,16 @@ def classicupgrade(c, pos, opts):
             st.data['computers'][name] = {'sid': '{}-{}'.format(sid, rid), 'nt_hash': nt}
         rids = [r for _, r, _, _, _ in users] + [r for _, r, _ in computers]
         st.data['next_rid'] = max([st.data['next_rid']] + [r + 1 for r in rids])
+    # What the migration offered and how it kept it, for the tests: the files are gone
+    # once the upgrade has used them (the migration removes its hashes).
+    srv = container('/srv')
+    modes = dict((n, oct(os.stat(os.path.join(srv, n)).st_mode & 0o7777))
+                 for n in sorted(os.listdir(srv)) if os.path.isfile(os.path.join(srv, n)))
     c.extra.update(workgroup=workgroup, domain_sid_from=sid_from,
                    imported=[u[0] for u in users], computers=[m[0] for m in computers],
-                   skipped=skipped, warnings=len(warnings))
+                   skipped=skipped, warnings=len(warnings),
+                   offered=[e[0] for e in entries], srv_modes=modes,
+                   passdb_backend=conf['passdb backend'])
     return 0
 
 
