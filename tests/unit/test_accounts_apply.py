@@ -46,6 +46,25 @@ def test_ldap_apply_order_state_and_no_hash_in_messages(dest):
     assert rep.errors == 0
 
 
+def test_an_unexpected_os_error_fails_that_user_alone(dest):
+    def signal(ev, *args):
+        if ev == 'user-create' and args[0] == 'bob':
+            raise OSError(7, 'Argument list too long')
+        return True
+    dest.signal_event.side_effect = signal
+    f = facts('ldap', [user('alice'), user('bob'), user('carol')],
+              [SourceGroup('sales', '', ['alice', 'bob', 'carol'])])
+    rep = reporter()
+    accounts.apply(accounts.plan(f), f, dest, rep)
+    failed = [x for x in rep.findings if x.key == 'accounts.step-failed']
+    assert [(x.severity, x.obj) for x in failed] == [('error', {'user': 'bob'})]
+    assert 'Argument list too long' in failed[0].message
+    dest.signal_event.assert_any_call('user-create', 'carol', 'First Last')
+    dest.signal_event.assert_any_call('group-create', 'sales', 'alice', 'carol')
+    assert ('bob', MD5) not in [c.args for c in dest.set_password_hash.call_args_list]
+    assert rep.errors == 1
+
+
 def test_failed_user_create_is_reported_and_left_out_of_groups(dest):
     dest.signal_event.side_effect = lambda ev, *a: not (ev == 'user-create' and a[0] == 'bob')
     f = facts('ldap', [user('alice'), user('bob')], [SourceGroup('sales', '', ['alice', 'bob'])])

@@ -225,3 +225,27 @@ def test_directory_attributes_one_step_last(provider, role, op):
     else:
         assert [u.name for u in found[0].args['users']] == ['a', 'b']
 
+
+
+# -- one bad value fails that value alone ----------------------------------------------
+
+@pytest.mark.parametrize('full, props, refused', [
+    ('A' + 'b' * 1024 * 1024, {}, ['FirstName/LastName']),
+    ('Jo\x00hn', {}, ['FirstName/LastName']),
+    ('John\nDoe', {}, ['FirstName/LastName']),
+    ('José Núñez', {'Phone': '1' * 65, 'City': 'Ok'}, ['Phone']),
+    ('Ok', {'Street': 'Via Roma 1\nPiano 2', 'Company': 'A\x07B'}, ['Company']),
+    ('Ok', {'Dept': 'x' * 64, 'Street': 's' * 1025}, ['Street']),
+])
+def test_a_bad_value_is_refused_alone_and_the_users_still_migrate(full, props, refused):
+    steps = accounts.plan(facts('ldap', [user('alice', full=full, props=props),
+                                         user('bob')]))
+    bad = [s for s in steps if s.op == 'value-refused']
+    assert [(s.name, s.args['prop']) for s in bad] == [('alice', p) for p in refused]
+    creates = dict((s.name, s.args['fullname']) for s in steps if s.op == 'user-create')
+    assert creates['bob'] == 'First Last'
+    assert creates['alice'] == ('alice' if 'FirstName/LastName' in refused else full)
+    attrs = [s for s in steps if s.op == 'directory-attributes']
+    carried = dict((u.name, u.props) for s in attrs for u in s.args['users'])
+    for prop in props:
+        assert (prop in carried.get('alice', {})) == (prop not in refused)

@@ -251,7 +251,8 @@ def set_user_props(sandbox, user, **props):
         if line.startswith(user.encode() + b'=user|'):
             fields = line.split(b'=', 1)[1].split(b'|')
             pairs = dict(zip(fields[1::2], fields[2::2]))
-            pairs.update((k.encode(), v.encode('utf-8')) for k, v in props.items())
+            pairs.update((k.encode(), v if isinstance(v, bytes) else v.encode('utf-8'))
+                         for k, v in props.items())
             lines[n] = user.encode() + b'=user|' + b'|'.join(
                 k + b'|' + v for k, v in sorted(pairs.items()))
     with open(path, 'wb') as f:
@@ -409,3 +410,31 @@ def test_classic_upgrade_leaves_no_hash_on_disk_and_cleans_a_killed_run(tmp_path
     # the provider's own store (the stand-in's sam.ldb) is where hashes belong
     assert [f for f in found if not f.startswith('var/lib/ns7-standin')] == []
     assert open(os.path.join(aside, 'dc-own-file')).read() == 'the DC\'s own\n'
+
+
+# -- one user's bad value fails that value alone ----------------------------------------
+
+def test_a_huge_or_nul_value_fails_that_value_alone(tmp_path):
+    sandbox = Sandbox(tmp_path / 'sb', hostname='ns7.example.org')
+    manifest = smegen.generate(sandbox.path(SRC), seed=34, version='9', users=4, groups=1,
+                               ibays=0, pseudonyms=0, messages=1)
+    names = sorted(manifest['users'])
+    set_user_props(sandbox, names[0], LastName='x' * (1024 * 1024))
+    set_user_props(sandbox, names[1], FirstName=b'Jo\x00hn', Company=b'A\x00B')
+    sandbox.install_package(os.path.join(TOP, 'root'))
+    subprocess.check_call([os.path.join(TOP, 'createlinks')], stdout=subprocess.DEVNULL)
+    sandbox.run(['/sbin/e-smith/signal-event', 'migration-import', SRC], timeout=300)
+    status = statuses(sandbox)
+    assert status['accounts'] == 'SUCCESS' and status['homes'] == 'SUCCESS', status
+    created = dict((r['args'][0], r['args'][1])
+                   for r in sandbox.journal('event', 'user-create'))
+    assert set(names) <= set(created)
+    assert created[names[0]] == names[0] and created[names[1]] == names[1]
+    for name in names:
+        assert os.path.isdir(sandbox.path('/var/lib/nethserver/home/' + name)), name
+    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    refused = sorted((f['object']['user'], f['object']['property'])
+                     for a in data['actions'] for f in a['findings']
+                     if f['key'] == 'accounts.value-refused')
+    assert refused == sorted([(names[0], 'FirstName/LastName'),
+                              (names[1], 'FirstName/LastName'), (names[1], 'Company')])
