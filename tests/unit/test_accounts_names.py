@@ -14,8 +14,12 @@ AD = names.NameRules(LOCAL_USERS, LOCAL_GROUPS, 31, 31, ad=True)
     ('jsmith', LDAP, None),
     ('mario.rossi', LDAP, None),
     ('web-dev_2', LDAP, None),
-    ('administrator', LDAP, 'accounts.name-reserved'),     # reserved on LDAP too
-    ('Administrator', LDAP, 'accounts.name-reserved'),     # any case
+    ('administrator', LDAP, None),          # an ordinary name on a local LDAP
+    ('guest', LDAP, None),
+    ('krbtgt', LDAP, None),
+    ('administrator', AD, 'accounts.name-reserved'),       # AD provides them
+    ('Administrator', AD, 'accounts.name-reserved'),       # any case
+    ('Administrator', LDAP, 'accounts.name-invalid'),
     ('GUEST', AD, 'accounts.name-reserved'),
     ('krbtgt', AD, 'accounts.name-reserved'),
     ('ldapservice', LDAP, 'accounts.name-reserved'),

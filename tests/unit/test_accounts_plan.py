@@ -87,7 +87,7 @@ def test_filtering_is_never_silent():
              user('ok')]
     groups = [SourceGroup('locals', '', ['ok']), SourceGroup('wheel', '', []),
               SourceGroup('team', '', ['ok', 'postfix'])]
-    steps = accounts.plan(facts('ldap', users, groups))
+    steps = accounts.plan(facts('ad', users, groups, has_smbpasswd=False))
     skips = [(s.name, s.args['key']) for s in steps if s.op == 'skip']
     assert skips == [('administrator', 'accounts.name-reserved'),
                      ('Guest', 'accounts.name-reserved'),
@@ -96,6 +96,12 @@ def test_filtering_is_never_silent():
                      ('locals', 'accounts.name-reserved'),
                      ('wheel', 'accounts.name-clash-local')]
     assert ops(steps, 'user-create') == [('user-create', 'ok')]
+    # on a local LDAP, AD's own names are ordinary users
+    steps = accounts.plan(facts('ldap', users, groups))
+    assert [(s.name, s.args['key']) for s in steps if s.op == 'skip'][:2] == [
+        ('Guest', 'accounts.name-invalid'), ('postfix', 'accounts.name-clash-local')]
+    assert ops(steps, 'user-create') == [('user-create', 'administrator'),
+                                         ('user-create', 'ok')]
     drop = next(s for s in steps if s.op == 'drop-member')
     assert (drop.name, drop.args['member']) == ('team', 'postfix')
     assert 'not migrated' in drop.args['why']
@@ -130,9 +136,10 @@ def test_interrupted_run_converges():
               present={'alice': 'First Last', 'bob': 'First Last'},
               state={'create alice', 'password alice', 'create bob'})
     steps = accounts.plan(f)
+    # each password's journal line right after it: a second kill redoes none of them
     assert ops(steps, 'user-create', 'lpasswd', 'password-done', 'kept-password') == [
-        ('user-create', 'carol'), ('lpasswd', 'bob'), ('lpasswd', 'carol'),
-        ('password-done', 'bob'), ('password-done', 'carol')]
+        ('user-create', 'carol'), ('lpasswd', 'bob'), ('password-done', 'bob'),
+        ('lpasswd', 'carol'), ('password-done', 'carol')]
 
 
 def test_group_modify_is_the_union():
@@ -249,3 +256,66 @@ def test_a_bad_value_is_refused_alone_and_the_users_still_migrate(full, props, r
     carried = dict((u.name, u.props) for s in attrs for u in s.args['users'])
     for prop in props:
         assert (prop in carried.get('alice', {})) == (prop not in refused)
+
+
+# -- re-runs: findings that describe the end state are said again ---------------------
+
+def test_ldap_rerun_still_reports_the_users_left_without_password_and_not_as_present():
+    f = facts('ldap', [user('alice'), user('carol', NEVER), user('old')],
+              present={'alice': 'First Last', 'carol': 'First Last', 'old': 'First Last'},
+              state={'create alice', 'password alice', 'create carol', 'password carol'})
+    steps = accounts.plan(f)
+    assert ops(steps, 'lpasswd', 'password-done', 'user-create') == []
+    assert [(s.name, s.args['never']) for s in steps if s.op == 'reset-needed'] == [
+        ('carol', True)]
+    # only the one that was there before our first run "was already on the destination"
+    assert ops(steps, 'kept-password') == [('kept-password', 'old')]
+
+
+def test_after_a_classic_upgrade_a_rerun_redoes_nothing_and_says_the_end_state():
+    f = facts('ad', [user('alice'), user('bob', NEVER)],
+              present={'alice': 'First Last', 'bob': 'First Last'},
+              state={'adupgrade started', 'adupgrade done'}, has_secrets=False, role='PDC')
+    steps = accounts.plan(f)
+    assert ops(steps, 'adupgrade', 'nt-import', 'lock', 'password-done', 'user-create',
+               'user-modify', 'kept-password') == []
+    assert [(s.op, s.args.get('upgrade')) for s in steps if s.op == 'admin'] == [
+        ('admin', True)]
+    assert ops(steps, 'secrets-missing') == [('secrets-missing', None)]
+    assert ops(steps, 'reset-needed') == [('reset-needed', 'bob')]
+
+
+def test_ad_full_name_with_accents_is_not_modified_again():
+    f = facts('ad', [user('alice', full='José Núñez')], present={'alice': 'José Núñez'},
+              has_smbpasswd=False)
+    assert ops(accounts.plan(f), 'user-modify') == []
+    f = facts('ldap', [user('alice', full='José Núñez')], present={'alice': 'Jos Nez'})
+    assert ops(accounts.plan(f), 'user-modify') == []
+    f = facts('ldap', [user('alice', full='Alice Tester')], present={'alice': 'alice Tester'})
+    assert ops(accounts.plan(f), 'user-modify') == [('user-modify', 'alice')]
+
+
+def test_a_user_whose_smbpasswd_line_cannot_be_read_is_not_said_to_have_no_password():
+    f = facts('ad', [user('alice', NEVER)], has_smbpasswd=False,
+              unreadable={'alice': {'etc/samba/smbpasswd'}})
+    reset = [s for s in accounts.plan(f) if s.op == 'reset-needed'][0]
+    assert reset.args['never'] is False
+    assert 'etc/samba/smbpasswd cannot be read' in reset.args['why']
+
+
+@pytest.mark.parametrize('shadow, nt, password_set, ldif, never, uncarried, why', [
+    ('!!', NT, 'no', None, True, None, 'never set a password'),
+    ('!!', None, None, None, True, None, 'never set a password'),
+    ('', None, None, {'userpassword': '{SSHA}abcdefgh'}, False, '{SSHA}', 'stored as {SSHA}'),
+    ('', None, None, {'userpassword': 'plaintext'}, False, 'a clear text password',
+     'stored as a clear text password'),
+    ('', None, None, {'userpassword': '{CRYPT}!'}, True, None, 'never set a password'),
+])
+def test_why_a_password_is_not_carried(shadow, nt, password_set, ldif, never, uncarried, why):
+    sh = ShadowEntry('u', shadow, '', '', '', '', '', '', '')
+    smb = SmbpasswdEntry('u', 1, 'X' * 32, nt, frozenset('U'), '') if nt else None
+    c = passwords.credential(sh, smb, ldif, password_set)
+    assert (c.never, c.uncarried, c.locked) == (never, uncarried, True)
+    f = facts('ldap', [user('u', c)])
+    reset = [s for s in accounts.plan(f) if s.op == 'reset-needed'][0]
+    assert why in reset.args['why'] and reset.args['never'] is never

@@ -92,6 +92,22 @@ def test_install_file_step_conflict_is_reported(dest, reporter, mocker):
     assert reporter.findings[0].key == 'file.kept-destination'
 
 
+@pytest.mark.parametrize('status, path, found', [
+    ('beside', '/etc/cups/p.migrated', True),
+    ('unchanged', '/etc/cups/p.migrated', True),     # a re-run: the clash still stands
+    ('unchanged', '/etc/cups/p', False),
+    ('installed', '/etc/cups/p', False),
+    ('replaced', '/etc/cups/p', False),
+])
+def test_install_file_clash_is_said_on_every_run(dest, reporter, mocker, status, path, found):
+    mocker.patch.object(dest, 'install_file', return_value=(status, path))
+    changed = apply([InstallFile('/s/p', '/etc/cups/p', 0o600, False, 'CUPS p')], dest,
+                    reporter)
+    assert [(f.key, f.severity, f.obj) for f in reporter.findings] == (
+        [('file.kept-destination', 'warning', {'file': '/etc/cups/p'})] if found else [])
+    assert changed == (0 if status == 'unchanged' else 1)
+
+
 # -- fileops.install_file / move_into ---------------------------------------------------
 
 def me():

@@ -63,3 +63,21 @@ def test_unexpected_exception_is_one_line_and_a_traceback_file(sme_tree, report_
     assert "stopped by an unexpected error: KeyError: 'boom'" in out.getvalue()
     with open(os.path.join(report_dir, 'nethserver-migration-x.traceback')) as stream:
         assert 'KeyError' in stream.read()
+
+
+def test_unexpected_exception_is_a_blocking_finding_with_the_traceback(sme_tree, report_dir,
+                                                                         mocker):
+    def body(source, destination, reporter):
+        reporter.count('done before', 3)
+        raise RuntimeError('bug')
+    runner.main('nethserver-migration-x', Concern(body), ['p', 'migration-import', str(sme_tree)],
+                destination=mocker.Mock(), stream=io.StringIO())
+    section = report.load(os.path.join(report_dir, 'latest.json'))['actions'][0]
+    trace = os.path.join(report_dir, 'nethserver-migration-x.traceback')
+    assert section['exit_status'] == 1 and section['counts'] == {'done before': 3}
+    assert [(f['key'], f['severity'], f['blocking'], f['object']) for f in section['findings']] \
+        == [('action.unexpected-error', 'error', True,
+             {'action': 'nethserver-migration-x', 'file': trace})]
+    assert section['findings'][0]['commands'][0] == 'less ' + trace
+    text = report.render_text(report.load(os.path.join(report_dir, 'latest.json')))
+    assert 'BLOCKING ERROR' in text and trace in text

@@ -18,7 +18,9 @@ from tests.world.sandbox import Sandbox
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 SRC = '/var/lib/migration'
 HOME = '/var/lib/nethserver/home'
-RESERVED = ('administrator', 'guest', 'krbtgt', 'postfix', 'vmail')
+AD_NAMES = ('administrator', 'guest', 'krbtgt')     # refused on AD only: AD provides them
+LOCAL_NAMES = ('postfix', 'vmail')                  # the destination's system accounts
+RESERVED = AD_NAMES + LOCAL_NAMES
 
 pytestmark = pytest.mark.sandbox
 
@@ -80,7 +82,7 @@ def ldap(tmp_path_factory):
 def expected_users(manifest, ad=False):
     out = {}
     for name in manifest['users']:
-        if name in RESERVED or not name[0].isalpha():
+        if name in (RESERVED if ad else LOCAL_NAMES) or not name[0].isalpha():
             continue
         if ad and len(name) > 20:
             continue
@@ -107,10 +109,14 @@ def test_ldap_users_created_with_short_name_and_full_name(ldap):
 
 def test_ldap_reserved_and_invalid_names_skipped_with_reason(ldap):
     lines = ours(ldap['sb'])
-    for name in RESERVED + ('3rdfloor',):
+    for name in LOCAL_NAMES + ('3rdfloor',):
         assert any('user not migrated' in l and repr(name) in l for l in lines), name
     store = ldap['s1']
-    assert not set(RESERVED) & set(n for n in store['users'] if n != 'admin') - {'admin'}
+    assert not set(LOCAL_NAMES) & set(store['users'])
+    # on a local LDAP, AD's own names are ordinary users: they migrate
+    for name in AD_NAMES:
+        assert not any('user not migrated' in l and repr(name) in l for l in lines), name
+        assert name in store['users'], name
     assert store['users']['admin']['fullname'] == 'admin'   # the destination's admin kept
 
 
@@ -197,6 +203,19 @@ def test_ldap_homes(ldap):
     # the staging tree stays whole
     assert os.path.isdir(sb.path(SRC + '/home/e-smith/files/users/mario.rossi/Maildir'))
     assert not os.path.exists(sb.path(HOME + '/postfix'))
+
+
+def report_keys(sandbox, action):
+    import json
+    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    return [f['key'] for a in data['actions'] if a['action'] == action
+            for f in a['findings']]
+
+
+def test_ldap_second_run_report_stays_true(ldap):
+    keys = report_keys(ldap['sb'], 'nethserver-migration-accounts')
+    assert 'accounts.user-present' not in keys     # we created them all
+    assert 'accounts.password-not-carried' in keys or 'accounts.password-never-set' in keys
 
 
 def test_ldap_second_run_changes_nothing(ldap):
@@ -475,8 +494,13 @@ def test_ad_fresh_dc_ws_second_run_no_reprovision(ad_ws):
     new = sb.journal()[len(ad_ws['j1']):]
     assert [r['name'] for r in new if r['kind'] == 'event' and r['name'] in (
         'nethserver-dc-save', 'nethserver-sssd-leave', 'user-create', 'group-create',
-        'group-modify', 'password-modify')] == []
-    assert [r for r in new if r['name'] in ('samba-tool', 'pdbedit')] == []
+        'group-modify', 'password-modify', 'user-modify', 'user-lock')] == []
+    assert [r for r in new if r['name'] in ('samba-tool', 'pdbedit', 'ldbmodify')] == []
+    # the second run's report still says what the upgrade left to do, and nothing false
+    keys = report_keys(sb, 'nethserver-migration-accounts')
+    assert 'accounts.admin-password-reset' in keys
+    assert 'accounts.admin-kept' not in keys and 'accounts.user-present' not in keys
+    assert 'accounts.password-never-set' in keys      # neverset arrives locked, still
     store = sb.provider_store()
     assert store['users'] == ad_ws['s1']['users']
     assert store['groups'] == ad_ws['s1']['groups']
