@@ -95,7 +95,9 @@ def test_render_text_lists_what_needs_a_hand_blocking_first(tmp_path):
     assert todo[0] == '- BLOCKING ERROR: no provider'
     assert '- WARNING: user bob skipped' in todo
     assert '    what to do: create bob by hand' in todo
-    assert 'just so you know' not in text
+    info = lines[lines.index('For your information (1):') + 1:]
+    assert info == ['- NOTICE: just so you know']
+    assert lines.index('For your information (1):') > lines.index('What needs your hand (2):')
 
 
 def test_render_text_when_all_is_well(tmp_path):

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from tests.world.sandbox import Sandbox, SandboxError
@@ -57,8 +58,13 @@ def prepare_source(args, directory):
 def replacement_server(directory):
     """Sandbox settings of a NethServer that replaces the source, as an admin sets one up:
     the source's host and domain name, a green address on the source's LAN."""
-    from nethserver_migration.source import SourceTree
-    tree = SourceTree(directory)
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import NotASourceTree, SourceTree, UnsafePath
+    try:
+        tree = SourceTree(directory)
+        tree.system_name, tree.config_value('LocalIP')
+    except (NotASourceTree, UnsafePath, esmithdb.DbError):
+        return {}       # the import says what is wrong with the tree, in one line
     settings = {}
     if tree.system_name and tree.domain_name:
         settings['hostname'] = '{}.{}'.format(tree.system_name, tree.domain_name)
@@ -85,8 +91,16 @@ def count_files(root):
 
 
 def source_summary(sandbox):
-    from nethserver_migration.source import SourceTree
-    tree = SourceTree(sandbox.path(STAGING))
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import NotASourceTree, SourceTree, UnsafePath
+    try:
+        tree = SourceTree(sandbox.path(STAGING))
+        return _source_rows(tree)
+    except (NotASourceTree, UnsafePath, esmithdb.DbError) as exc:
+        return [('cannot be read', str(exc).replace(sandbox.path(STAGING), STAGING))]
+
+
+def _source_rows(tree):
     accounts = tree.accounts
     users = [r.key for r in accounts.records('user')]
     mail = 0
@@ -98,24 +112,27 @@ def source_summary(sandbox):
     return [('users', len(users)), ('groups', len(accounts.records('group'))),
             ('shared folders (ibays)', len(accounts.records('ibay'))),
             ('pseudonyms', len(accounts.records('pseudonym'))),
-            ('mail domains', len(tree.db('domains').records('domain'))),
+            ('mail domains', len(tree.db('domains', optional=True).records('domain'))
+             if tree.db('domains', optional=True) else 0),
             ('Maildir files', mail),
             ('hosts', len(tree.db('hosts', optional=True).records('host')) if tree.db('hosts', optional=True) else 0)]
 
 
 def destination_summary(sandbox):
     # The stand-in lists each provider account twice (user@domain, then user): count one.
+    # NethServer's own admin is not one of the source's users: it is left out of the count.
     def accounts(path):
         if not os.path.exists(path):
             return 0
         with open(path) as stream:
-            return sum(1 for line in stream if '@' in line.split(':', 1)[0])
+            return sum(1 for line in stream if '@' in line.split(':', 1)[0]
+                       and line.split('@', 1)[0] != 'admin')
     users = accounts(sandbox.path('/var/lib/extrausers/passwd'))
     groups = accounts(sandbox.path('/var/lib/extrausers/group'))
     vmail = sandbox.path('/var/lib/nethserver/vmail')
     ibay = sandbox.path('/var/lib/nethserver/ibay')
     homes = sandbox.path('/var/lib/nethserver/home')
-    return [('provider users', users), ('provider groups', groups),
+    return [('users (admin aside)', users), ('provider groups', groups),
             ('homes', len(os.listdir(homes)) if os.path.isdir(homes) else 0),
             ('mailbox files', count_files(vmail) if os.path.isdir(vmail) else 0),
             ('shared folders', len(os.listdir(ibay)) if os.path.isdir(ibay) else 0),
@@ -153,54 +170,87 @@ def print_table(title, rows):
         print('  {:<26} {}'.format(name, value))
 
 
+def run_event(sandbox):
+    """Run the import, printing each action's end and every progress line as they come
+    (a large tree takes minutes: the demo is never silent that long).  The result."""
+    done = {}
+
+    def target():
+        done['result'] = sandbox.run(['/sbin/e-smith/signal-event', 'migration-import',
+                                      STAGING], timeout=1800)
+    thread = threading.Thread(target=target)
+    thread.start()
+    shown = 0
+    while True:
+        thread.join(1.0)
+        lines = sandbox.messages()
+        for line in lines[shown:]:
+            text = line.split(': ', 1)[-1]
+            if 'esmith::event' in line and ('Action:' in line or 'Event:' in line or
+                                            ' of ' in text and '[INFO]' in text):
+                print('  ' + text, flush=True)
+        shown = len(lines)
+        if not thread.is_alive():
+            break
+    if 'result' not in done:
+        raise RuntimeError('the event did not finish (see the messages above)')
+    return done['result']
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     subprocess.check_call([os.path.join(TOP, 'createlinks')], stdout=subprocess.DEVNULL)
     tmp = tempfile.mkdtemp(prefix='nethserver-migration-demo-')
     try:
-        source_dir = os.path.join(tmp, 'source')
-        os.makedirs(source_dir)
-        what = prepare_source(args, source_dir)
-        try:
-            sandbox = Sandbox(os.path.join(tmp, 'sandbox'), provider=args.provider,
-                              **replacement_server(source_dir))
-        except SandboxError as exc:
-            print('demo: {}'.format(exc), file=sys.stderr)
-            return 1
-        staging = sandbox.path(STAGING)
-        if os.path.isdir(staging):
-            os.rmdir(staging)
-        os.rename(source_dir, staging)
-        sandbox.install_package(os.path.join(TOP, 'root'))
-        print('Source: {}'.format(what))
-        print('Destination: stand-in NethServer 7 {} (accounts provider {})'.format(
-            sandbox.hostname, args.provider))
-        print_table('Before (source):', source_summary(sandbox))
-        dbs_before = db_snapshot(sandbox)
-        print('\n$ signal-event migration-import {}'.format(STAGING))
-        started = time.time()
-        result = sandbox.run(['/sbin/e-smith/signal-event', 'migration-import', STAGING],
-                             timeout=1800)
-        elapsed = time.time() - started
-        events = [l for l in sandbox.messages() if 'esmith::event' in l
-                  and ('Action:' in l or 'Event:' in l)]
-        for line in events:
-            print('  ' + line.split(': ', 1)[-1])
-        print('\nEvent exit status {} after {:.1f} s'.format(result.returncode, elapsed))
-        report_txt = sandbox.path('/var/log/nethserver-migration/latest.txt')
-        if os.path.exists(report_txt):
-            with open(report_txt) as stream:
-                print('\n' + stream.read())
-        print_table('After (destination):', destination_summary(sandbox)
-                    + settings_changes(dbs_before, db_snapshot(sandbox)))
-        print('(Mailboxes and shared folders stay empty: the mail and ibay concerns are not '
-              'built yet; see README.md.)')
-        if args.keep:
-            print('\nSandbox kept in {}'.format(tmp))
-        return 0 if result.returncode == 0 else 1
+        return _demo(args, tmp)
+    except (Exception, KeyboardInterrupt) as exc:
+        # One line, and the sandbox kept to look at: never a bare traceback.
+        print('demo: stopped: {}: {}'.format(type(exc).__name__, exc), file=sys.stderr)
+        print('Sandbox kept in {}'.format(tmp), file=sys.stderr)
+        args.keep = True
+        return 1
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _demo(args, tmp):
+    """Build, migrate, print; the exit status (0 = the event succeeded)."""
+    source_dir = os.path.join(tmp, 'source')
+    os.makedirs(source_dir)
+    what = prepare_source(args, source_dir)
+    try:
+        sandbox = Sandbox(os.path.join(tmp, 'sandbox'), provider=args.provider,
+                          **replacement_server(source_dir))
+    except SandboxError as exc:
+        print('demo: {}'.format(exc), file=sys.stderr)
+        return 1
+    staging = sandbox.path(STAGING)
+    if os.path.isdir(staging):
+        os.rmdir(staging)
+    os.rename(source_dir, staging)
+    sandbox.install_package(os.path.join(TOP, 'root'))
+    print('Source: {}'.format(what))
+    print('Destination: stand-in NethServer 7 {} (accounts provider {})'.format(
+        sandbox.hostname, args.provider))
+    print_table('Before (source):', source_summary(sandbox))
+    dbs_before = db_snapshot(sandbox)
+    print('\n$ signal-event migration-import {}'.format(STAGING))
+    started = time.time()
+    result = run_event(sandbox)
+    elapsed = time.time() - started
+    print('\nEvent exit status {} after {:.1f} s'.format(result.returncode, elapsed))
+    report_txt = sandbox.path('/var/log/nethserver-migration/latest.txt')
+    if os.path.exists(report_txt):
+        with open(report_txt, encoding='utf-8') as stream:
+            print('\n' + stream.read())
+    print_table('After (destination):', destination_summary(sandbox)
+                + settings_changes(dbs_before, db_snapshot(sandbox)))
+    print('(Mailboxes and shared folders stay empty: the mail and ibay concerns are not '
+          'built yet; see README.md.)')
+    if args.keep:
+        print('\nSandbox kept in {}'.format(tmp))
+    return 0 if result.returncode == 0 else 1
 
 
 if __name__ == '__main__':

@@ -438,3 +438,43 @@ def test_a_huge_or_nul_value_fails_that_value_alone(tmp_path):
                      if f['key'] == 'accounts.value-refused')
     assert refused == sorted([(names[0], 'FirstName/LastName'),
                               (names[1], 'FirstName/LastName'), (names[1], 'Company')])
+
+
+# -- broken source DBs: one clear finding each, never "unexpected error" ---------------
+# (last in this module: it breaks the shared world's tree)
+
+def test_broken_source_dbs_are_findings_not_crashes(world):
+    sandbox = world[0]
+    db = sandbox.path(SRC + '/home/e-smith/db')
+    networks = os.path.join(db, 'networks')
+    if os.path.lexists(networks):
+        os.unlink(networks)
+    os.mkdir(networks)
+    hosts = os.path.join(db, 'hosts')
+    os.unlink(hosts)
+    os.symlink('/etc/shadow', hosts)
+    config = os.path.join(db, 'configuration')
+    text = open(config, 'rb').read()
+    with open(config, 'wb') as f:
+        f.write(text + b'sshd=service|TCPPort|22|stat')          # cut mid-line
+    smb = sandbox.path(SRC + '/etc/samba/smbpasswd')
+    with open(smb, 'ab') as f:
+        f.write(b'brokenuser:1234\n')
+    res, section = run_action(sandbox, 'preflight')
+    assert res.returncode == 0, res.stdout + res.stderr
+    found = dict(((f['key'], f['object'].get('db') or f['object'].get('file')), f['severity'])
+                 for f in section['findings'])
+    assert found[('source.db-refused', 'networks')] == 'warning'
+    assert found[('source.db-refused', 'hosts')] == 'warning'
+    assert found[('source.db-truncated', 'configuration')] == 'warning'
+    assert found[('source.file-unreadable-line', 'etc/samba/smbpasswd')] == 'warning'
+    for concern in ('hosts', 'network'):
+        res, section = run_action(sandbox, concern)
+        assert res.returncode == 0, (concern, res.stdout + res.stderr)
+        assert 'unexpected error' not in res.stdout
+    # an empty accounts DB
+    with open(os.path.join(db, 'accounts'), 'w') as f:
+        f.write('')
+    res, section = run_action(sandbox, 'preflight')
+    assert ('source.db-empty', 'warning') in [(f['key'], f['severity'])
+                                              for f in section['findings']]
