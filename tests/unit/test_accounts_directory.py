@@ -140,6 +140,7 @@ class FakeDirectory(object):
         self.provider = provider
         self.entries = entries          # name -> {attribute: [values]}
         self.modifies = []
+        self.records = 0
         self.searches = 0
         self.fail_modify = set(fail_modify)
         self.fail_search = fail_search
@@ -164,14 +165,17 @@ class FakeDirectory(object):
         return CommandResult(0, ''.join(out), '')
 
     def _modify(self, ldif):
-        entry = dirattrs.parse_ldif(ldif)[0]
-        name = entry['dn'].split(',')[0].split('=')[1]
+        """Every record of the LDIF, all or nothing (like the stand-in)."""
+        entries = dirattrs.parse_ldif(ldif)
+        names = [e['dn'].split(',')[0].split('=')[1] for e in entries]
         self.modifies.append(ldif)
-        if name in self.fail_modify:
+        self.records += len(entries)
+        if set(names) & self.fail_modify:
             return CommandResult(50, '', 'ldap_modify: Insufficient access (50)\n')
-        for attribute, values in entry.items():
-            if attribute not in ('dn', 'changetype', 'replace', '-'):
-                self.entries[name][attribute] = values
+        for name, entry in zip(names, entries):
+            for attribute, values in entry.items():
+                if attribute not in ('dn', 'changetype', 'replace', '-'):
+                    self.entries[name][attribute] = values
         return CommandResult(0, 'modifying entry\n', '')
 
     def ldap_libuser(self, calls):
@@ -210,13 +214,14 @@ def test_apply_writes_empty_attributes_then_second_run_writes_nothing(provider, 
     users = [user('jdoe', props=dict(PROPS, Street=' Via Roma 1\nScala B')),
              user('asmith', props={'City': 'Forlì'}), user('nobody')]
     d, rep = run(provider, users, {'jdoe': {}, 'asmith': {}, 'nobody': {}}, dest)
-    assert d.searches == 1 and len(d.modifies) == 2
+    # one search and ONE modify call carrying both users' changes
+    assert d.searches == 1 and len(d.modifies) == 1 and d.records == 2
     street = 'street' if provider == 'ldap' else 'streetAddress'
     assert '{}:: {}\n'.format(street, b64(' Via Roma 1\nScala B')) in d.modifies[0]
     assert d.entries['asmith'] == {'l': ['Forlì']}
     assert rep.errors == 0
     d2, rep2 = run(provider, users, d, dest)
-    assert len(d2.modifies) == 2 and d2.searches == 2       # no new modify
+    assert len(d2.modifies) == 1 and d2.searches == 2       # no new modify
     assert 'kept as the destination has it' not in rep2.stream.getvalue()
 
 
@@ -238,6 +243,18 @@ def test_apply_failures_are_errors_per_user(dest):
     assert 'could not set l of user a (ldapmodify exit 50: ldap_modify: Insufficient' in text
     assert 'user c is not in the directory' in text
     assert d.entries['b'] == {'l': ['y']} and rep.errors == 2
+    # the batch failed as a whole, then one call per user said which one
+    assert len(d.modifies) == 3
+    assert [(f.key, f.obj) for f in rep.findings if f.severity == 'error'] == [
+        ('accounts.attributes-user-missing', {'user': 'c'}),
+        ('accounts.attributes-failed', {'user': 'a'})]
+
+
+def test_a_thousand_users_take_one_search_and_one_modify_per_hundred(dest):
+    users = [user('u{:04d}'.format(n), props={'City': 'c{}'.format(n)}) for n in range(250)]
+    d, rep = run('ldap', users, dict((u.name, {}) for u in users), dest)
+    assert (d.searches, len(d.modifies), d.records) == (3, 3, 250)
+    assert rep.errors == 0 and d.entries['u0249'] == {'l': ['c249']}
 
 
 def test_apply_read_failure_writes_nothing(dest):
