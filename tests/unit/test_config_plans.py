@@ -348,7 +348,7 @@ def test_openssh_not_installed_changes_nothing():
 def svc_state(**kw):
     state = {'source_dir': '/x', 'timezone': '', 'dest_timezone': 'UTC', 'ntp_server': '',
              'cups': None, 'cups_files': {'printers.conf': None, 'classes.conf': None},
-             'printers': [], 'ejabberd': None, 'dest_ejabberd': None,
+             'ppds': [], 'printers': [], 'ejabberd': None, 'dest_ejabberd': None,
              'installed': {'nethserver-ntp': True, 'nethserver-cups': True,
                            'nethserver-ejabberd': True}}
     state.update(kw)
@@ -383,6 +383,21 @@ def test_cups_files_kept_beside_and_printers_reported():
                                                   False, 'CUPS printers.conf')]
     assert keys(steps) == ['cups.printers-not-migrated']
     assert of(steps, Signal)[0].event == 'nethserver-cups-update'
+
+
+def test_cups_drivers_travel_with_the_printers_as_cups_keeps_them():
+    steps = services.plan_cups(svc_state(
+        cups_files={'printers.conf': '/s/p', 'classes.conf': None},
+        ppds=[('hall.ppd', '/s/ppd/hall.ppd'), ('lab.ppd', '/s/ppd/lab.ppd')]))
+    assert of(steps, InstallFile)[1:] == [
+        InstallFile('/s/ppd/hall.ppd', '/etc/cups/ppd/hall.ppd', 0o640, False,
+                    'CUPS driver hall.ppd', 'lp'),
+        InstallFile('/s/ppd/lab.ppd', '/etc/cups/ppd/lab.ppd', 0o640, False,
+                    'CUPS driver lab.ppd', 'lp')]
+    # PPDs alone mean CUPS was used; the module missing changes nothing
+    steps = services.plan_cups(svc_state(ppds=[('hall.ppd', '/s/ppd/hall.ppd')],
+                                         installed={'nethserver-cups': False}))
+    assert keys(steps) == ['module.missing'] and not of(steps, InstallFile)
 
 
 def test_ejabberd_only_known_props():

@@ -147,6 +147,7 @@ def full(tmp_path_factory):
     write(os.path.join(ssh, 'ssh_host_dsa_key.pub'), 'ssh-dss AAAAdsa root@sme\n')
     write(os.path.join(tree, 'etc', 'cups', 'printers.conf'), '<Printer hall>\n</Printer>\n',
           0o600)
+    write(os.path.join(tree, 'etc', 'cups', 'ppd', 'hall.ppd'), '*PPD-Adobe: "4.3"\n', 0o640)
     config = os.path.join(tree, 'home', 'e-smith', 'db', 'configuration')
     append(config, 'cups=service|status|enabled\n'
                    'ntpd=service|NTPServer|ntp1.example.net|status|enabled\n'
@@ -245,6 +246,9 @@ def test_full_cups_ejabberd_proxypass(full):
     config = sandbox.db('configuration')
     assert open(sandbox.path('/etc/cups/printers.conf')).read().startswith('<Printer hall>')
     assert mode(sandbox.path('/etc/cups/printers.conf')) == 0o600
+    ppd = sandbox.path('/etc/cups/ppd/hall.ppd')
+    assert open(ppd).read() == '*PPD-Adobe: "4.3"\n' and mode(ppd) == 0o640
+    assert (os.stat(ppd).st_uid, os.stat(ppd).st_gid) == (0, int(sandbox.getent('group', 'lp')[2]))
     assert config.get_prop('cups', 'status') == 'enabled'
     assert config.get_prop('ejabberd', 'access') == 'green,red'   # SME public
     assert config.get_prop('ejabberd', 'status') == 'enabled'
