@@ -277,6 +277,44 @@ def test_killed_after_n_users_converges(ldap, tmp_path, after):
     assert len(ok) == len(set(ok)) == len(expected_users(manifest))
 
 
+LPASSWD_KILLER = r'''#!/usr/bin/python3
+import os, signal, sys
+count_file = '/var/lib/killer.count'
+n = int(open(count_file).read()) + 1 if os.path.exists(count_file) else 1
+open(count_file, 'w').write(str(n))
+if n == int(open('/var/lib/killer.after').read()):
+    os.kill(os.getppid(), signal.SIGKILL)      # the accounts action, before this lpasswd
+    sys.exit(1)
+os.execv('/usr/sbin/lpasswd', ['lpasswd'] + sys.argv[1:])
+'''
+
+
+def test_killed_among_the_passwords_redoes_none_it_made(tmp_path):
+    sandbox, manifest = world(tmp_path, 'ldap')
+    pkg = tmp_path / 'killer-pkg' / 'usr' / 'local' / 'sbin'
+    pkg.mkdir(parents=True)
+    (pkg / 'lpasswd').write_text(LPASSWD_KILLER)
+    (pkg / 'lpasswd').chmod(0o755)
+    sandbox.install_package(str(tmp_path / 'killer-pkg'))
+    with open(sandbox.path('/var/lib/killer.after'), 'w') as f:
+        f.write('6')
+    migrate(sandbox)
+    assert action_status(sandbox, 'nethserver-migration-accounts') == 'FAILED'
+    done_before = len(sandbox.journal('command', 'lpasswd'))
+    assert done_before == 5
+    with open(sandbox.path('/var/lib/killer.after'), 'w') as f:
+        f.write('0')        # never again
+    res = migrate(sandbox)
+    assert 'nethserver-migration-accounts SUCCESS' in res.stdout + '\n'.join(
+        sandbox.messages()[-200:])
+    calls = [r['args'][-1] for r in sandbox.journal('command', 'lpasswd')]
+    assert len(calls) == len(set(calls)), 'an lpasswd was redone'
+    assert len(calls) > 5 and set(calls) <= set(expected_users(manifest))
+    # and the end state is a clean run's
+    store = sandbox.provider_store()
+    assert all(store['users'][n]['password'].startswith('{CRYPT}') for n in calls)
+
+
 # --------------------------------------------------------------------------------------
 # local AD
 
