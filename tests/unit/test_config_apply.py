@@ -149,3 +149,29 @@ def test_move_into_never_overwrites(tmp_path):
     moved = fileops.move_into([str(a)], str(logs))
     assert moved == [(str(a), str(logs / 'install.log.2'))]
     assert (logs / 'install.log').read_text() == '0'
+
+
+# -- consecutive changes to one DB: one lock, one write --------------------------------
+
+def test_consecutive_db_steps_are_one_batch_and_one_write(tmp_path, monkeypatch, reporter):
+    path = str(tmp_path / 'configuration')
+    with open(path, 'w') as f:
+        f.write('sshd=service|TCPPort|22\n')
+    monkeypatch.setattr(esmithdb, 'DB_DIR', str(tmp_path))
+    dest = Destination()
+    writes = []
+    real = esmithdb.write_file
+    monkeypatch.setattr(esmithdb, 'write_file', lambda p, t: (writes.append(p), real(p, t)))
+    steps = [SetProps('configuration', 'sshd', 'service', {'TCPPort': '2222'}, 'port'),
+             SetProps('configuration', 'cups', 'service', {'status': 'enabled'}, 'cups'),
+             SetValue('configuration', 'MinUid', '5000', 'uid'),
+             SetProps('configuration', 'x', None, {'p': 'a|b'}, 'refused'),   # fails alone
+             Signal('nethserver-x-update', (), 'x'),
+             SetValue('configuration', 'MaxThing', '7', 'after the signal')]
+    monkeypatch.setattr(dest, 'signal_event', lambda *a: True)
+    changed = apply(steps, dest, reporter)
+    assert writes == [path, path]          # one write for the first run, one after the signal
+    assert changed == 5 and reporter.errors == 1
+    db = esmithdb.Database(path)
+    assert (db.get_prop('sshd', 'TCPPort'), db.get_prop('cups', 'status'),
+            db.get_value('MinUid'), db.get_value('MaxThing')) == ('2222', 'enabled', '5000', '7')

@@ -124,3 +124,34 @@ def test_no_deprecated_pyparsing_call(tmp_path):
     proc = subprocess.run([sys.executable, '-c', code], env=dict(os.environ, PYTHONPATH=lib),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     assert proc.returncode == 0, proc.stdout
+
+
+def by_line_grammar(text):
+    """The reference reader: the LINE grammar on each line, last key wins."""
+    parse = getattr(esmithdb.LINE, 'parse_string', None) or esmithdb.LINE.parseString
+    records, bad = {}, []
+    for lineno, line in enumerate(text.split('\n')[:-1], 1):
+        try:
+            tokens = parse(line)
+        except pp.ParseException:
+            bad.append(lineno)
+            continue
+        if tokens:
+            records[tokens[0]] = tokens[1]
+    return records, bad
+
+
+LINES = st.lists(st.one_of(
+    st.tuples(TRICKY.map(lambda k: k.replace('=', '')), TRICKY).map(lambda kv: '='.join(kv)),
+    TRICKY, st.just(''), st.just('  # a comment = x'), st.just('no equals')), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES)
+@example(['a=b', 'bad line', 'c=d', '', '=e', 'f=g'])
+def test_whole_file_pass_equals_the_line_grammar(lines):
+    text = ''.join(line.replace('\n', '') + '\n' for line in lines)
+    want, bad = by_line_grammar(text)
+    records, issues = esmithdb.parse_text(text)
+    assert dict((k, r.raw) for k, r in records.items()) == want
+    assert [i.lineno for i in issues] == bad

@@ -229,7 +229,8 @@ def test_temp_file_renamed_and_lock_file_used(dbpath, mocker):
     renamed = mocker.spy(esmithdb.os, 'rename')
     new_db(dbpath).set_value('a', 'b')
     tmp = '{}.{}'.format(dbpath, os.getpid())
-    assert [c[0][0] for c in opened.call_args_list] == [dbpath + '.lock', tmp]
+    # the lock, the temporary file, then the new DB file, held open (see Database)
+    assert [c[0][0] for c in opened.call_args_list] == [dbpath + '.lock', tmp, dbpath]
     renamed.assert_called_once_with(tmp, dbpath)
     assert not os.path.exists(tmp)
     assert os.path.exists(dbpath + '.lock')      # never unlinked (see the module doc)
@@ -510,3 +511,82 @@ def test_unwritable_record_in_the_file_is_kept_verbatim(dbpath, fixed_time, line
         assert repr(key) in str(caught.value)
         assert content(dbpath) == before
     assert sorted(os.listdir(os.path.dirname(dbpath))) == ['accounts', 'accounts.lock']
+
+
+# -- bytes kept (a rewrite changes only what it means to) -------------------------------
+
+@pytest.mark.parametrize('line', [
+    b'latin=user|FirstName|Jos\xe9|City|K\xf6ln\n',        # Latin-1, as SME 7 wrote it
+    b'broken=user|Note|caf\xc3 \xff\xfe end\n',            # not UTF-8, not meant as anything
+    b'mixed=user|A|\xc3\xa9t\xe9\n',                       # UTF-8 and Latin-1 on one line
+])
+def test_untouched_non_utf8_lines_survive_a_rewrite_byte_for_byte(dbpath, fixed_time, line):
+    write_db(dbpath, b'a=t|p|1\n' + line + b'z=t|q|1\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    db.set_prop('a', 'p', '2')
+    db.set_value('new', 'record')
+    data = content(dbpath)
+    assert line in data
+    assert data == HEADER + b'a=t|p|2\n' + line + b'new=record\nz=t|q|1\n'
+
+
+def test_an_escaped_pipe_survives_a_change_of_another_prop(dbpath, fixed_time):
+    write_db(dbpath, b'acme=user|Company|A\\|B Ltd|Phone|1\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    assert db.get_prop('acme', 'Company') == 'A|B Ltd'
+    db.set_prop('acme', 'Phone', '2')
+    assert content(dbpath) == HEADER + b'acme=user|Company|A\\|B Ltd|Phone|2\n'
+    db.set_prop('acme', 'City', 'Pesaro')
+    assert content(dbpath) == HEADER + b'acme=user|City|Pesaro|Company|A\\|B Ltd|Phone|2\n'
+    assert esmithdb.Database(dbpath).get_prop('acme', 'Company') == 'A|B Ltd'
+    with pytest.raises(esmithdb.UnwritableValue):            # only a NEW pipe is refused
+        db.set_prop('acme', 'Company', 'C|D')
+    db.set_prop('acme', 'Company', 'C D')                    # a new value replaces the raw
+    assert b'Company|C D|' in content(dbpath)
+
+
+def test_an_escaped_newline_survives_a_change_of_another_prop(dbpath, fixed_time):
+    write_db(dbpath, b'u=user|Street|1 Main\\nFloor 2|Uid|5\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    db.set_prop('u', 'Uid', '6')
+    assert content(dbpath) == HEADER + b'u=user|Street|1 Main\\nFloor 2|Uid|6\n'
+
+
+def test_a_trailing_pipe_is_no_property_and_round_trips(dbpath, fixed_time):
+    write_db(dbpath, b'key=type|Name|x|\nz=t\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    assert db.get('key').props == {'Name': 'x'}
+    db.set_value('z', 'u')
+    assert content(dbpath) == HEADER + b'key=type|Name|x|\nz=u\n'
+    with pytest.raises(esmithdb.UnwritableValue, match='empty name'):
+        db.set_prop('key', '', 'v')
+
+
+def test_a_file_replaced_since_our_read_is_read_again(dbpath):
+    write_db(dbpath, b'a=t|p|1\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    db.set_prop('a', 'p', '2')                  # our own write: the file stays ours
+    st = os.stat(dbpath)
+    # Another writer replaces it with the same size within the same mtime tick: only the
+    # inode tells, and we hold ours open so that it cannot be reused.
+    tmp = dbpath + '.other'
+    with open(tmp, 'wb') as f:
+        f.write(open(dbpath, 'rb').read().replace(b'a=t|p|2', b'b=t|p|9'))
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.rename(tmp, dbpath)
+    db.set_prop('a', 'p', '3', type_='t')
+    fresh = esmithdb.Database(dbpath)
+    assert fresh.get_prop('b', 'p') == '9' and fresh.get_prop('a', 'p') == '3'
+
+
+def test_a_file_still_ours_is_not_read_again(dbpath, mocker):
+    write_db(dbpath, b'a=t|p|1\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    reads = mocker.spy(esmithdb, 'read_file')
+    for i in range(5):
+        db.set_prop('a', 'p', str(i + 2))
+    with db.batch():
+        db.set_prop('a', 'p', '10')
+        db.set_prop('a', 'q', '11')
+    assert reads.call_count == 0
+    assert esmithdb.Database(dbpath).get('a').props == {'p': '10', 'q': '11'}
