@@ -111,7 +111,8 @@ def st(uid, mode=stat.S_IFDIR | 0o700):
     (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1234)), 'clash'),
     (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1001, stat.S_IFLNK | 0o777)), 'clash'),
     (homes.Home('a', '/s/a', False, PW(1001, 1000), None), 'no-source-home'),
-    (homes.Home('a', '/s/a', True, None, None), 'no-user'),
+    # not known yet, not on the destination before: the accounts action creates it
+    (homes.Home('a', '/s/a', True, None, None), 'after-create'),
     (homes.Home('a', None, 'unsafe', None, None), 'unsafe'),
 ])
 def test_homes_plan(home, op):
@@ -172,3 +173,17 @@ def test_adupgrade_admin_carries_no_sme_hash():
     assert admin.split(':')[2:5] == ['X' * 32, 'X' * 32, '[DU         ]']
     assert 'B' * 32 in next(l for l in text.splitlines() if l.startswith('alice:'))
     assert 'Guest' not in text and 'bob' not in text
+
+
+def test_a_home_whose_user_is_still_unknown_at_the_import_is_an_error(dest):
+    # present on the destination but not resolvable, or remote: no-user; created by the
+    # accounts action but still unknown when the homes run: its creation failed
+    f = facts('ldap', present={'b': 'B'})
+    steps = homes.plan(f, [homes.Home('a', '/s/a', True, None, None),
+                           homes.Home('b', '/s/b', True, None, None)])
+    assert [(s.op, s.name) for s in steps][:2] == [('after-create', 'a'), ('no-user', 'b')]
+    rep = reporter()
+    homes.apply(steps, dest, rep)
+    assert [(x.key, x.severity, x.obj) for x in rep.findings] == [
+        ('homes.user-unknown', 'error', {'user': 'a'}),
+        ('homes.user-unknown', 'error', {'user': 'b'})]
