@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from tests import reports
+
 from nethserver_migration import check, esmithdb, registry
 from nethserver_migration.destination import Destination
 from nethserver_migration.source import SourceTree
@@ -146,6 +148,6 @@ def test_a_concern_registered_with_one_row_is_checked_and_run(tmp_path, sme_tree
                   'sys.exit(runner.run("dummy", ["x", "migration-import", sys.argv[1]]))\n')
     subprocess.run([sys.executable, '-c', run_action, str(sme_tree), str(report_dir)],
                    env=env, check=True, stdout=subprocess.DEVNULL)
-    data = json.load(open(str(report_dir / 'latest.json')))
+    data = reports.load(str(report_dir / 'latest.json'))
     assert [(a['action'], [f['key'] for f in a['findings']]) for a in data['actions']] == [
         ('nethserver-migration-dummy', ['dummy.seen'])]

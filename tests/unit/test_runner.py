@@ -3,6 +3,8 @@ import os
 
 import pytest
 
+from tests import reports
+
 from nethserver_migration import report, runner
 
 
@@ -44,10 +46,10 @@ def test_success_saves_the_section(sme_tree, report_dir, mocker):
         reporter.info('did {}'.format(source.system_name))
         reporter.count('things', 1)
     out = io.StringIO()
-    assert runner.main('x', Concern(body), ['p', 'migration-import', str(sme_tree)],
+    assert runner.main('nethserver-migration-x', Concern(body), ['p', 'migration-import', str(sme_tree)],
                        destination=dest, stream=out) == 0
     assert '[INFO] did pretz' in out.getvalue()
-    data = report.load(os.path.join(report_dir, 'latest.json'))
+    data = reports.load(os.path.join(report_dir, 'latest.json'))
     assert data['actions'][0]['counts'] == {'things': 1}
     assert data['source'] == str(sme_tree)
 
@@ -72,12 +74,12 @@ def test_unexpected_exception_is_a_blocking_finding_with_the_traceback(sme_tree,
         raise RuntimeError('bug')
     runner.main('nethserver-migration-x', Concern(body), ['p', 'migration-import', str(sme_tree)],
                 destination=mocker.Mock(), stream=io.StringIO())
-    section = report.load(os.path.join(report_dir, 'latest.json'))['actions'][0]
+    section = reports.load(os.path.join(report_dir, 'latest.json'))['actions'][0]
     trace = os.path.join(report_dir, 'nethserver-migration-x.traceback')
     assert section['exit_status'] == 1 and section['counts'] == {'done before': 3}
     assert [(f['key'], f['severity'], f['blocking'], f['object']) for f in section['findings']] \
         == [('action.unexpected-error', 'error', True,
              {'action': 'nethserver-migration-x', 'file': trace})]
     assert section['findings'][0]['commands'][0] == 'less ' + trace
-    text = report.render_text(report.load(os.path.join(report_dir, 'latest.json')))
+    text = report.render_text(reports.load(os.path.join(report_dir, 'latest.json')))
     assert 'BLOCKING ERROR' in text and trace in text

@@ -11,6 +11,8 @@ import stat
 
 import pytest
 
+from tests import reports
+
 from tests.world import smegen
 from tests.world.smegen import hashes as smegen_hashes
 from tests.world.sandbox import Sandbox
@@ -207,7 +209,7 @@ def test_ldap_homes(ldap):
 
 def report_keys(sandbox, action):
     import json
-    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    data = reports.load(sandbox.path('/var/log/nethserver-migration/latest.json'))
     return [f['key'] for a in data['actions'] if a['action'] == action
             for f in a['findings']]
 

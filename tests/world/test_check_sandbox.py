@@ -8,6 +8,8 @@ import subprocess
 
 import pytest
 
+from tests import reports
+
 from tests.world import smegen
 from tests.world.sandbox import Sandbox
 
@@ -151,6 +153,6 @@ def test_each_blocking_condition_exits_1(tmp_path, case, kw, breaker, key):
     if key in ('event.legacy-action', 'check.name-clash'):
         sandbox.run(['/etc/e-smith/events/actions/nethserver-migration-preflight',
                      'migration-import', SRC])
-        report = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+        report = reports.load(sandbox.path('/var/log/nethserver-migration/latest.json'))
         said = [f for a in report['actions'] for f in a['findings'] if f['key'] == key]
         assert said and all(f['blocking'] for f in said)

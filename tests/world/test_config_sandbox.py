@@ -19,6 +19,8 @@ import subprocess
 
 import pytest
 
+from tests import reports
+
 from nethserver_migration import esmithdb
 from tests.world import smegen
 from tests.samples import samples_dir
@@ -116,7 +118,7 @@ def events(sandbox, name):
 
 def findings(sandbox):
     import json
-    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    data = reports.load(sandbox.path('/var/log/nethserver-migration/latest.json'))
     return [dict(f, action=a['action']) for a in data['actions'] for f in a['findings']]
 
 

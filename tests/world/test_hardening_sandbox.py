@@ -13,6 +13,8 @@ import subprocess
 
 import pytest
 
+from tests import reports
+
 from tests.world.sandbox import Sandbox
 from tests.world.test_config_sandbox import (SRC, generated, into_sandbox, mode,
                                              tree_snapshot, write)
@@ -48,7 +50,7 @@ def world(tmp_path_factory):
 def run_action(sandbox, concern, env=None):
     """Run one real action as signal-event runs it; (exit status, its report section)."""
     res = sandbox.run([ACTIONS + concern, 'migration-import', SRC], env=env)
-    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    data = reports.load(sandbox.path('/var/log/nethserver-migration/latest.json'))
     section = [a for a in data['actions'] if a['action'] == 'nethserver-migration-' + concern]
     return res, section[-1]
 
@@ -314,7 +316,7 @@ def test_no_hard_link_carries_a_file_that_is_not_the_user_s(homes):
         now = os.stat(path)
         assert (now.st_uid, now.st_gid, now.st_mode, now.st_nlink) == \
             (st.st_uid, st.st_gid, st.st_mode, st.st_nlink), path
-    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    data = reports.load(sandbox.path('/var/log/nethserver-migration/latest.json'))
     skipped = [f for a in data['actions'] for f in a['findings']
                if f['key'] == 'homes.file-skipped']
     # both names of the shared file are refused: each leaves its own home
@@ -432,7 +434,7 @@ def test_a_huge_or_nul_value_fails_that_value_alone(tmp_path):
     assert created[names[0]] == names[0] and created[names[1]] == names[1]
     for name in names:
         assert os.path.isdir(sandbox.path('/var/lib/nethserver/home/' + name)), name
-    data = json.load(open(sandbox.path('/var/log/nethserver-migration/latest.json')))
+    data = reports.load(sandbox.path('/var/log/nethserver-migration/latest.json'))
     refused = sorted((f['object']['user'], f['object']['property'])
                      for a in data['actions'] for f in a['findings']
                      if f['key'] == 'accounts.value-refused')

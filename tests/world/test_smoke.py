@@ -8,6 +8,8 @@ import subprocess
 
 import pytest
 
+from tests import reports
+
 from tests.world import smegen
 from tests.world.sandbox import Sandbox
 
@@ -67,7 +69,7 @@ def test_log_is_clean_and_every_line_of_ours_has_a_prefix(migrated):
 def test_report_written_with_schema_and_text(migrated):
     sandbox, _ = migrated
     latest = sandbox.path('/var/log/nethserver-migration/latest.json')
-    data = json.load(open(latest))
+    data = reports.load(latest)          # valid against the schema the package ships
     assert data['schema_version'] == 1
     assert data['event'] == 'migration-import'
     assert data['source'] == '/var/lib/migration'
