@@ -8,6 +8,7 @@ providers, §4 paths and modes, §5 system users and groups.  ``build(sandbox)``
 import os
 import shutil
 import sys
+import time
 
 from nethserver_migration import esmithdb
 
@@ -33,6 +34,7 @@ def _precompile():
 
 _precompile()
 
+from ns7standin import common as ns7common      # noqa: E402
 from ns7standin import events as ns7events      # noqa: E402
 from ns7standin import provider as ns7provider  # noqa: E402
 
@@ -269,8 +271,12 @@ def networks(sb):
 
 
 def write_db(path, records, uid=0, gid=0):
+    """A default DB, written by the stand-in's own writer: the library's esmithdb is the
+    code under test and must not build the world it is tested in."""
+    body = ''.join(ns7common.format_line(k, r.type, r.props) + '\n'
+                   for k, r in sorted(records.items(), key=lambda kv: kv[0].encode()))
     with open(path, 'w', encoding='utf-8') as f:
-        f.write(esmithdb.format_db(records))
+        f.write(ns7common.HEADER.format(time.ctime()) + body)
     os.chmod(path, 0o640)
     os.chown(path, uid, gid)
 

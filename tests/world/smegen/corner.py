@@ -13,6 +13,7 @@ import subprocess
 
 from nethserver_migration import esmithdb
 
+from . import dbs as dbs_writer
 from . import files as files_mod
 from .model import Group, Ibay, Pseudonym, new_user
 
@@ -218,7 +219,7 @@ def _raw_lines(model):
             # 3: a key with a trailing blank: a distinct, unreachable key for Perl.
             b'spaced =pseudonym|Account|admin\n',
             # 3: a duplicate key, the last line wins.
-            (esmithdb.format_record(dup) + '\n').encode('utf-8', LATIN1),
+            dbs_writer.escaped_line(dup).decode('utf-8', 'surrogateescape').encode('utf-8', LATIN1),
             # 6: leftovers of interrupted deletions.
             b'olduser=user-deleted|FirstName|Old|LastName|User|Uid|4800|Gid|4800\n',
             b'oldgroup=group-deleted|Description|Old group|Members|\n',

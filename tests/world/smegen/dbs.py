@@ -1,10 +1,11 @@
-"""The e-smith DBs of home/e-smith/db, written with esmithdb.format_db.
+"""The e-smith DBs of home/e-smith/db, written by the generator's own writer (escaped_line).
 
 ``raw_lines`` (db name -> list of bytes lines) carries what format_db must refuse but real
 SME files hold (escaped pipes, odd field counts, comments...): corner cases append them.
 """
 
 import os
+import time
 
 from nethserver_migration import esmithdb
 
@@ -12,8 +13,15 @@ from .model import EPOCH, MIN_UID, RELEASE
 
 R = esmithdb.Record
 # SME's own header (esmithdb writes NethServer's): the parser must not care, the eye does.
-_NS_LINE = b'# This file is automatically maintained by NethServer\n'
-_SME_LINE = b'# This file is automatically maintained by the Mitel Networks SME Server\n'
+# The header SME's own writer puts on its DBs (esmith::config, SME 7-9 wording).
+SME_HEADER = (
+    "# DO NOT MODIFY THIS FILE.\n"
+    "# This file is automatically maintained by the Mitel Networks SME Server\n"
+    "# configuration software.  Manually editing this file may put your \n"
+    "# system in an unknown state.\n"
+    "#\n"
+    "# updated: {}\n"
+)
 
 SYSTEM_ACCOUNTS = (
     ('admin', None), ('root', {'Gid': '0', 'Uid': '0'}), ('shared', {'Gid': '500', 'Visible': 'internal'}),
@@ -39,16 +47,16 @@ def escaped_line(record):
 
 
 def _line(record):
-    try:
-        return (esmithdb.format_record(record) + '\n').encode('utf-8', 'surrogateescape')
-    except esmithdb.UnwritableValue:
-        return escaped_line(record)
+    # The generator's own writer (the library's esmithdb is the code under test): for a
+    # value without a pipe it is exactly NethServer's line; a pipe is left as SME's old
+    # API left it, escaped.
+    return escaped_line(record)
 
 
 def write_db(tree, name, records, raw_lines=()):
     """home/e-smith/db/<name>: esmithdb's header (SME's wording) and sorted records, then
     the raw lines, as a later hand edit appends them."""
-    header = esmithdb.format_db({}, now=EPOCH).encode('utf-8').replace(_NS_LINE, _SME_LINE, 1)
+    header = SME_HEADER.format(time.ctime(EPOCH)).encode('utf-8')
     by_key = {r.key: r for r in records}
     keys = sorted(by_key, key=lambda k: k.encode('utf-8', 'surrogateescape'))
     data = header + b''.join(_line(by_key[k]) for k in keys) + b''.join(raw_lines)
