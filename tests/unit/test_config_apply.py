@@ -27,7 +27,7 @@ def reporter(tmp_path):
 @pytest.fixture
 def dest(db_dir, mocker):
     d = Destination()
-    mocker.patch.object(d, 'run', return_value=CommandResult(0, '', ''))
+    mocker.patch.object(d, '_run', return_value=CommandResult(0, '', ''))
     return d
 
 
@@ -43,22 +43,22 @@ def test_set_props_writes_once_then_says_already_done(dest, reporter, db_dir):
 def test_set_value_and_signal_and_run(dest, reporter):
     changed = apply([SetValue('configuration', 'MinUid', '5001', 'MinUid'),
                      Signal('password-policy-update', (), 'policy'),
-                     Run(('timedatectl', 'set-timezone', 'Europe/Rome'), 'tz')], dest, reporter)
+                     Run('set_timezone', ('Europe/Rome',), 'tz')], dest, reporter)
     assert changed == 3
     assert dest.db('configuration').get_value('MinUid') == '5001'
-    calls = [c.args[0] for c in dest.run.call_args_list]
+    calls = [c.args[0] for c in dest._run.call_args_list]
     assert calls == [['/sbin/e-smith/signal-event', 'password-policy-update'],
                      ['timedatectl', 'set-timezone', 'Europe/Rome']]
     assert reporter.errors == 0
 
 
 def test_failures_are_errors_and_the_next_step_runs(dest, reporter):
-    dest.run.return_value = CommandResult(1, '', 'Failed to set time zone: Invalid\n')
-    apply([Run(('timedatectl', 'set-timezone', 'X/Y'), 'tz'),
+    dest._run.return_value = CommandResult(1, '', 'Failed to set time zone: Invalid\n')
+    apply([Run('set_timezone', ('X/Y',), 'tz'),
            Signal('nethserver-ntp-update', (), 'ntp'),
            SetProps('configuration', 'x', 'service', {'a': 'b'}, 'x a')], dest, reporter)
     out = reporter.stream.getvalue()
-    assert '[ERROR] tz: timedatectl failed (exit 1): Failed to set time zone: Invalid' in out
+    assert '[ERROR] tz: set_timezone failed (exit 1): Failed to set time zone: Invalid' in out
     assert '[ERROR] ntp: signal-event nethserver-ntp-update failed' in out
     assert dest.db('configuration').get_prop('x', 'a') == 'b'
     assert reporter.errors == 2
@@ -175,3 +175,8 @@ def test_consecutive_db_steps_are_one_batch_and_one_write(tmp_path, monkeypatch,
     db = esmithdb.Database(path)
     assert (db.get_prop('sshd', 'TCPPort'), db.get_prop('cups', 'status'),
             db.get_value('MinUid'), db.get_value('MaxThing')) == ('2222', 'enabled', '5000', '7')
+
+
+def test_a_run_step_names_a_destination_command_nothing_else(dest, reporter):
+    apply([Run('_run', (['rm', '-rf', '/'],), 'generic')], dest, reporter)
+    assert not dest._run.called and reporter.errors == 1

@@ -3,6 +3,7 @@
 import pytest
 
 from nethserver_migration import checks
+from nethserver_migration.destination import Destination
 from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
                                           openssh, proxypass, review, rootdir, services)
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
@@ -356,8 +357,7 @@ def svc_state(**kw):
 
 
 @pytest.mark.parametrize('zone, dest, step', [
-    ('Europe/Rome', 'UTC', Run(('timedatectl', 'set-timezone', 'Europe/Rome'),
-                              'time zone = Europe/Rome')),
+    ('Europe/Rome', 'UTC', Run('set_timezone', ('Europe/Rome',), 'time zone = Europe/Rome')),
     ('Europe/Rome', 'Europe/Rome', None),
     ('../../etc/shadow', 'UTC', None),
 ])
@@ -613,7 +613,7 @@ def test_rootdir_read_leaves_logs_a_previous_run_brought(tmp_path, sme_tree):
     (dest / 'install.log').write_text('sme\n')        # brought by the first run
     (dest / 'anaconda.log').write_text('ns7\n')       # this server's own
     (dest / 'notes.txt').write_text('x\n')
-    state = rootdir.read(SourceTree(str(sme_tree)), None, root=str(dest))
+    state = rootdir.read(SourceTree(str(sme_tree)), Destination(), root=str(dest))
     assert state['dest_logs'] == [str(dest / 'anaconda.log')]
 
 

@@ -47,25 +47,25 @@ def test_names_from_hostname(dest, monkeypatch):
 
 
 def test_run_uses_argv_and_stdin_never_a_shell(dest):
-    result = dest.run([sys.executable, '-c', 'import sys; print(sys.argv[1:]); print(sys.stdin.read())',
+    result = dest._run([sys.executable, '-c', 'import sys; print(sys.argv[1:]); print(sys.stdin.read())',
                        'a b', '$(echo no)'], input='secret-on-stdin')
     assert result.returncode == 0
     assert result.stdout.splitlines() == ["['a b', '$(echo no)']", 'secret-on-stdin']
 
 
 def test_missing_program_is_127(dest):
-    assert dest.run(['no-such-program-here']).returncode == 127
+    assert dest._run(['no-such-program-here']).returncode == 127
 
 
 def test_module_installed_asks_rpm_once(dest, mocker):
-    run = mocker.patch.object(dest, 'run', return_value=destination.CommandResult(0, '', ''))
+    run = mocker.patch.object(dest, '_run', return_value=destination.CommandResult(0, '', ''))
     assert dest.module_installed('nethserver-mail-server')
     assert dest.module_installed('nethserver-mail-server')
     run.assert_called_once_with(['rpm', '-q', 'nethserver-mail-server'])
 
 
 def test_signal_event_and_password_hash(dest, mocker):
-    run = mocker.patch.object(dest, 'run', return_value=destination.CommandResult(1, '', ''))
+    run = mocker.patch.object(dest, '_run', return_value=destination.CommandResult(1, '', ''))
     assert dest.signal_event('user-create', 'jdoe', 'John Doe') is False
     run.assert_called_with([destination.SIGNAL_EVENT, 'user-create', 'jdoe', 'John Doe'])
     run.return_value = destination.CommandResult(0, '', '')
