@@ -46,7 +46,7 @@ def config_state(**kw):
              'limits': {}, 'ldap': None, 'smb': None, 'role': 'WS',
              'samba_installed': True, 'sssd_installed': True, 'sssd_workgroup': ''}
     state.update(kw)
-    return state
+    return config.Facts(**state)
 
 
 @pytest.mark.parametrize('users, expected', [('strong', 'strong'), ('normal', 'strong'),
@@ -127,7 +127,8 @@ GREEN = {'eth0': ('ethernet', {'role': 'green', 'ipaddr': '192.168.1.10',
 def net_state(records, routes=None, networks=None):
     dest = dict(GREEN)
     dest.update(networks or {})
-    return {'networks': records, 'dest_networks': dest, 'dest_routes': routes or {}}
+    return network.Facts(networks=records, dest_networks=dest, dest_routes=routes or {},
+                         events_pending=False)
 
 
 def test_network_and_route_in_ns7_layout():
@@ -183,8 +184,8 @@ def test_missing_networks_db():
 # -- dhcp ------------------------------------------------------------------------------
 
 def dhcp_state(dhcpd, existing=None, installed=True):
-    return {'source_dir': '/x', 'dhcpd': dhcpd, 'installed': installed,
-            'dest_networks': dict(GREEN), 'existing': existing or {}}
+    return dhcp.Facts(source_dir='/x', dhcpd=dhcpd, installed=installed,
+                      dest_networks=dict(GREEN), existing=existing or {})
 
 
 ENABLED = {'status': 'enabled', 'start': '192.168.1.65', 'end': '192.168.1.250'}
@@ -225,9 +226,9 @@ def test_dhcp_module_missing():
 # -- hosts -----------------------------------------------------------------------------
 
 def hosts_state(records, existing=None):
-    return {'source_dir': '/x', 'hosts': [(k, 'host', p) for k, p in records],
-            'domains': ['example.com'], 'self_fqdn': 'ns7.example.com', 'installed': True,
-            'existing': existing or {}}
+    return hosts.Facts(source_dir='/x', hosts=[(k, 'host', p) for k, p in records],
+                       domains=['example.com'], self_fqdn='ns7.example.com', installed=True,
+                       existing=existing or {})
 
 
 def test_hosts_table():
@@ -284,9 +285,9 @@ RSA = openssh.HostKey(b'rsa-private', b'ssh-rsa AAAArsa root@sme\n', 'ssh-rsa AA
 
 def ssh_state(sshd, keys_=None, installed=True):
     keys_ = keys_ or {}
-    return {'source_dir': '/x', 'sshd': sshd, 'installed': installed,
-            'keys': dict((n, keys_.get(n, openssh.HostKey(None, None, None)))
-                         for n in openssh.HOST_KEYS + openssh.OBSOLETE_KEYS)}
+    return openssh.Facts(source_dir='/x', sshd=sshd, installed=installed,
+                         keys=dict((n, keys_.get(n, openssh.HostKey(None, None, None)))
+                                   for n in openssh.HOST_KEYS + openssh.OBSOLETE_KEYS))
 
 
 def test_sshd_known_props_only_and_access_mapped():
@@ -353,7 +354,7 @@ def svc_state(**kw):
              'installed': {'nethserver-ntp': True, 'nethserver-cups': True,
                            'nethserver-ejabberd': True}}
     state.update(kw)
-    return state
+    return services.Facts(**state)
 
 
 @pytest.mark.parametrize('zone, dest, step', [
@@ -421,10 +422,10 @@ def test_services_module_missing():
 # -- proxypass -------------------------------------------------------------------------
 
 def test_proxypass_new_existing_conflict():
-    steps = proxypass.plan({'source_dir': '/x', 'installed': True, 'entries': [
+    steps = proxypass.plan(proxypass.Facts(**{'source_dir': '/x', 'installed': True, 'entries': [
         ('a', {'Target': 'http://x'}), ('b', {'Target': 'http://y'}),
         ('c', {'Target': 'http://z'}), ('d', {'Target': 'x|y'})],
-        'existing': {'b': {'Target': 'http://y', 'HTTP': 'yes'}, 'c': {'Target': 'no'}}})
+        'existing': {'b': {'Target': 'http://y', 'HTTP': 'yes'}, 'c': {'Target': 'no'}}}))
     assert [s.key for s in of(steps, SetProps)] == ['a']
     assert keys(steps) == ['proxypass.conflict', 'proxypass.bad-record']
     assert of(steps, Signal)[0].event == 'nethserver-httpd-update'
@@ -449,8 +450,8 @@ def test_proxypass_new_existing_conflict():
     ('app', {'Target': 'http://x/', 'Description': 'a\nb'}, 'control'),
 ])
 def test_proxypass_hostile_records_are_refused_one_by_one(key, props, why):
-    steps = proxypass.plan({'source_dir': '/x', 'installed': True, 'existing': {},
-                            'entries': [(key, props), ('good', {'Target': 'https://h:8443/x'})]})
+    steps = proxypass.plan(proxypass.Facts(**{'source_dir': '/x', 'installed': True, 'existing': {},
+                            'entries': [(key, props), ('good', {'Target': 'https://h:8443/x'})]}))
     bad = [s for s in of(steps, Note) if s.key]
     assert [(s.key, s.severity, s.obj) for s in bad] == [
         ('proxypass.bad-record', 'warning', {'proxypass': key})]
@@ -590,10 +591,10 @@ def test_locate_refuses_paths_out_of_the_tree(sme_tree):
 # -- rootdir ---------------------------------------------------------------------------
 
 def test_rootdir_plan_keeps_ssh_and_mycnf_out():
-    steps = rootdir.plan({'source_dir': '/m', 'root': '/root', 'src': '/m/root',
+    steps = rootdir.plan(rootdir.Facts(**{'source_dir': '/m', 'root': '/root', 'src': '/m/root',
                           'src_is_link': False, 'src_ssh': '/m/root/.ssh',
                           'src_ssh_is_link': False, 'src_mycnf': True,
-                          'dest_logs': ['/root/install.log']})
+                          'dest_logs': ['/root/install.log']}))
     assert of(steps, MoveInto) == [MoveInto(('/root/install.log',), '/root/logs',
                                             '/root: this server\'s log saved')]
     assert of(steps, MergeTree) == [
@@ -614,16 +615,16 @@ def test_rootdir_read_leaves_logs_a_previous_run_brought(tmp_path, sme_tree):
     (dest / 'anaconda.log').write_text('ns7\n')       # this server's own
     (dest / 'notes.txt').write_text('x\n')
     state = rootdir.read(SourceTree(str(sme_tree)), Destination(), root=str(dest))
-    assert state['dest_logs'] == [str(dest / 'anaconda.log')]
+    assert state.dest_logs == [str(dest / 'anaconda.log')]
 
 
 # -- review ----------------------------------------------------------------------------
 
 def test_review_cipher_commands_and_templates():
-    steps = review.plan({'cipher': "ALL:!aNULL:it's", 'network': [('gateway', '10.0.0.1')],
+    steps = review.plan(review.Facts(**{'cipher': "ALL:!aNULL:it's", 'network': [('gateway', '10.0.0.1')],
                          'templates': {'etc/e-smith/templates-custom':
                                        {'/etc/smb.conf': ['10x', '20y']},
-                                       'etc/e-smith/templates-user-custom': {}}})
+                                       'etc/e-smith/templates-user-custom': {}}}))
     cipher = [s for s in steps if s.key == 'review.ssl-cipher-suite'][0]
     assert cipher.commands == ("config setprop httpd SSLCipherSuite 'ALL:!aNULL:it'\\''s'",
                                'signal-event nethserver-httpd-update')
@@ -637,7 +638,7 @@ def test_network_events_left_pending_by_a_killed_run_are_signalled_again():
         routes={'10.5.0.0/16': ('static', {'Router': '192.168.1.254'})},
         networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})})
     assert not [s for s in network.plan(state) if isinstance(s, Signal)]
-    state['events_pending'] = True
+    state = state._replace(events_pending=True)
     assert [s.event for s in network.plan(state) if isinstance(s, Signal)] == [
         'static-routes-save', 'interface-update']
 
