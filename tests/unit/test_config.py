@@ -1,0 +1,87 @@
+"""The config concern: what was read -> the steps decided, as tables."""
+
+import pytest
+
+from nethserver_migration import checks
+from nethserver_migration.destination import Destination
+from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
+                                          openssh, proxypass, review, rootdir, services)
+from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
+                                        SetProps, SetValue, Signal, WriteFile)
+from tests.unit.plans import keys, of  # noqa: F401
+
+
+def config_state(**kw):
+    state = {'source_dir': '/var/lib/migration', 'passwordstrength': None,
+             'limits': {}, 'ldap': None, 'smb': None, 'role': 'WS',
+             'samba_installed': True, 'sssd_installed': True, 'sssd_workgroup': ''}
+    state.update(kw)
+    return config.Facts(**state)
+
+
+@pytest.mark.parametrize('users, expected', [('strong', 'strong'), ('normal', 'strong'),
+                                             ('none', 'none'), ('length', 'strong')])
+def test_password_policy_users_mapping(users, expected):
+    steps = config.plan_password_policy(config_state(passwordstrength={
+        'Users': users, 'Admin': 'strong', 'Ibays': 'none', 'PassExpires': 'maybe'}))
+    assert of(steps, SetProps) == [SetProps('configuration', 'passwordstrength',
+                                            'configuration', {'Users': expected},
+                                            'password policy: passwordstrength Users={}'
+                                            .format(expected))]
+    assert of(steps, Signal) == [Signal('password-policy-update', (), 'password policy')]
+
+
+def test_password_policy_limits_and_bad_values():
+    steps = config.plan_password_policy(config_state(limits={
+        'MinUid': '5042', 'maxAcctNameLength': 'x12', 'maxGroupNameLength': None}))
+    assert of(steps, SetValue) == [SetValue('configuration', 'MinUid', '5042', 'MinUid = 5042')]
+    assert keys(steps) == ['config.bad-value']
+    assert of(steps, Signal)
+
+
+def test_no_policy_in_source_changes_nothing():
+    assert not of(config.plan_password_policy(config_state()), (SetProps, SetValue, Signal))
+
+
+@pytest.mark.parametrize('raw, expected', [(None, 'Z:'), ('', 'Z:'), ('Z', 'Z:'),
+                                           ('Z:', 'Z:'), ('h', 'H:'), ('Z::', 'Z:'),
+                                           ('ZZ', None), ('1', None)])
+def test_logon_drive_has_one_colon(raw, expected):
+    smb = {'status': 'enabled'}
+    if raw is not None:
+        smb['LogonDrive'] = raw
+    steps = config.plan_logon_drive(config_state(smb=smb))
+    if expected is None:
+        assert keys(steps) == ['config.bad-value'] and not of(steps, SetProps)
+    else:
+        assert of(steps, SetProps)[0].props == {'LogonDrive': expected}
+
+
+def test_logon_drive_without_samba_module():
+    steps = config.plan_logon_drive(config_state(smb={'LogonDrive': 'Z'},
+                                                 samba_installed=False))
+    assert keys(steps) == ['module.missing'] and not of(steps, SetProps)
+    assert steps[0].commands == ('yum install -y nethserver-samba',
+                                 'signal-event migration-import /var/lib/migration')
+
+
+@pytest.mark.parametrize('role, workgroup, current, expected, found', [
+    ('PDC', 'mitel-networks', '', 'MITEL-NETWORKS', []),
+    ('PDC', 'corp', 'OTHER', 'CORP', ['config.workgroup-replaced']),
+    ('WS', 'corp', '', None, []),
+    ('PDC', '', '', None, []),
+    ('PDC', 'a workgroup too long', '', None, ['config.bad-value']),
+])
+def test_workgroup_only_for_pdc(role, workgroup, current, expected, found):
+    steps = config.plan_workgroup(config_state(role=role, smb={'Workgroup': workgroup},
+                                               sssd_workgroup=current))
+    props = [s.props for s in of(steps, SetProps)]
+    assert props == ([{'Workgroup': expected}] if expected else [])
+    assert keys(steps) == found
+
+
+def test_organization_contact_pipe_is_reported_rest_kept():
+    steps = config.plan_organization(config_state(ldap={'defaultCity': 'Ottawa',
+                                                        'defaultCompany': 'A|B'}))
+    assert of(steps, SetProps)[0].props == {'City': 'Ottawa'}
+    assert keys(steps) == ['config.bad-value']

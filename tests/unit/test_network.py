@@ -1,0 +1,103 @@
+"""The network concern (trusted networks, static routes): what was read -> the steps decided, as tables."""
+
+import pytest
+
+from nethserver_migration import checks
+from nethserver_migration.destination import Destination
+from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
+                                          openssh, proxypass, review, rootdir, services)
+from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
+                                        SetProps, SetValue, Signal, WriteFile)
+from tests.unit.plans import keys, of  # noqa: F401
+
+
+GREEN = {'eth0': ('ethernet', {'role': 'green', 'ipaddr': '192.168.1.10',
+                               'netmask': '255.255.255.0'}),
+         'eth1': ('ethernet', {'role': 'red', 'ipaddr': '1.2.3.4', 'netmask': '255.0.0.0'})}
+
+
+def net_state(records, routes=None, networks=None):
+    dest = dict(GREEN)
+    dest.update(networks or {})
+    return network.Facts(networks=records, dest_networks=dest, dest_routes=routes or {},
+                         events_pending=False)
+
+
+def test_network_and_route_in_ns7_layout():
+    steps = network.plan(net_state([
+        ('192.168.1.0', 'network', {'Mask': '255.255.255.0', 'SystemLocalNetwork': 'yes'}),
+        ('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})]))
+    assert of(steps, SetProps) == [
+        SetProps('networks', '10.5.0.0', 'network',
+                 {'Mask': '255.255.0.0', 'Description': network.DESCRIPTION},
+                 'trusted network 10.5.0.0 (Mask 255.255.0.0)'),
+        SetProps('routes', '10.5.0.0/16', 'static',
+                 {'Router': '192.168.1.254', 'Device': 'eth0', 'Metric': '',
+                  'Description': network.DESCRIPTION},
+                 'static route 10.5.0.0/16 via 192.168.1.254 dev eth0')]
+    assert [s.event for s in of(steps, Signal)] == ['static-routes-save', 'interface-update']
+
+
+def test_network_rerun_signals_nothing():
+    steps = network.plan(net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})],
+        routes={'10.5.0.0/16': ('static', {'Router': '192.168.1.254'})},
+        networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})}))
+    assert not of(steps, (SetProps, Signal))
+
+
+def test_route_created_even_when_network_exists_and_conflicts_reported():
+    steps = network.plan(net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'}),
+         ('10.6.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.1'})],
+        routes={'10.6.0.0/16': ('static', {'Router': '192.168.1.2'})},
+        networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})}))
+    assert [s.key for s in of(steps, SetProps)] == ['10.5.0.0/16', '10.6.0.0']
+    assert keys(steps) == ['network.conflict']
+
+
+@pytest.mark.parametrize('props, found', [
+    ({'Router': '192.168.1.254'}, ['network.bad-record']),              # no Mask
+    ({'Mask': '255.0.255.0'}, ['network.bad-record']),
+    ({'Mask': '255.255.0.0', 'Router': 'gw.example.com'}, ['network.bad-route']),
+    ({'Mask': '255.255.0.0', 'Router': '172.16.0.1'}, ['network.route-unreachable']),
+    ({'Mask': '255.255.0.0', 'RemoteVPNSubnet': 'yes'}, ['network.vpn-subnet']),
+    ({'Mask': '255.255.0.0', 'Router': 'default'}, []),
+])
+def test_network_bad_records(props, found):
+    assert keys(network.plan(net_state([('10.5.0.0', 'network', props)]))) == found
+
+
+def test_missing_networks_db():
+    steps = network.plan(net_state(None))
+    assert keys(steps) == ['network.source-missing'] and not of(steps, Signal)
+
+
+def test_network_events_left_pending_by_a_killed_run_are_signalled_again():
+    state = net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})],
+        routes={'10.5.0.0/16': ('static', {'Router': '192.168.1.254'})},
+        networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})})
+    assert not [s for s in network.plan(state) if isinstance(s, Signal)]
+    state = state._replace(events_pending=True)
+    assert [s.event for s in network.plan(state) if isinstance(s, Signal)] == [
+        'static-routes-save', 'interface-update']
+
+
+def test_network_run_journals_pending_then_done(mocker):
+    from nethserver_migration.report import Reporter
+    import io
+    dest = mocker.Mock()
+    dest.state_lines.return_value = []
+    dest.signal_event.return_value = True
+    source = mocker.Mock()
+    mocker.patch.object(network, 'read', return_value=net_state(
+        [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})]))
+    dest.db.return_value.get.return_value = None
+    network.run(source, dest, Reporter('n', stream=io.StringIO()))
+    assert [c[0] for c in dest.state_append.call_args_list] == [
+        ('network-events', 'pending'), ('network-events', 'done')]
+    dest.state_append.reset_mock()
+    dest.signal_event.return_value = False          # a failed event stays pending
+    network.run(source, dest, Reporter('n', stream=io.StringIO()))
+    assert [c[0] for c in dest.state_append.call_args_list] == [('network-events', 'pending')]

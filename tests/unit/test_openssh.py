@@ -1,0 +1,76 @@
+"""The openssh concern (sshd settings, host keys): what was read -> the steps decided, as tables."""
+
+import pytest
+
+from nethserver_migration import checks
+from nethserver_migration.destination import Destination
+from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
+                                          openssh, proxypass, review, rootdir, services)
+from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
+                                        SetProps, SetValue, Signal, WriteFile)
+from tests.unit.plans import keys, of  # noqa: F401
+
+
+RSA = openssh.HostKey(b'rsa-private', b'ssh-rsa AAAArsa root@sme\n', 'ssh-rsa AAAArsa')
+
+
+def ssh_state(sshd, keys_=None, installed=True):
+    keys_ = keys_ or {}
+    return openssh.Facts(source_dir='/x', sshd=sshd, installed=installed,
+                         keys=dict((n, keys_.get(n, openssh.HostKey(None, None, None)))
+                                   for n in openssh.HOST_KEYS + openssh.OBSOLETE_KEYS))
+
+
+def test_sshd_known_props_only_and_access_mapped():
+    steps = openssh.plan(ssh_state({'access': 'public', 'TCPPort': '2222',
+                                    'PermitRootLogin': 'no', 'status': 'disabled',
+                                    'InitscriptOrder': '85', 'Foo': 'bar'}))
+    assert of(steps, SetProps)[0].props == {'access': 'green,red', 'TCPPort': '2222',
+                                            'PermitRootLogin': 'no'}
+    assert keys(steps) == ['sshd.status-kept']
+
+
+def test_host_keys_0600_only_complete_pairs_no_dsa():
+    steps = openssh.plan(ssh_state({}, {
+        'ssh_host_rsa_key': RSA,
+        'ssh_host_ecdsa_key': openssh.HostKey(b'ecdsa', None, None),
+        'ssh_host_dsa_key': openssh.HostKey(b'dsa', b'ssh-dss AAAA', None)}))
+    assert of(steps, WriteFile) == [
+        WriteFile(b'rsa-private', '/etc/ssh/ssh_host_rsa_key', 0o600, None, True,
+                  'SSH host key'),
+        WriteFile(b'ssh-rsa AAAArsa root@sme\n', '/etc/ssh/ssh_host_rsa_key.pub', 0o644,
+                  None, True, 'SSH host public key')]
+    assert keys(steps) == ['sshd.host-key-incomplete']
+    assert [s for s in of(steps, Note) if s.key][0].obj == {
+        'file': 'etc/ssh/ssh_host_ecdsa_key'}
+
+
+@pytest.mark.parametrize('key, why', [
+    (RSA._replace(derived=None), 'ssh-keygen cannot read'),
+    (RSA._replace(public=b'ssh-rsa AAAAother root@sme\n'), 'not the public half'),
+    (RSA._replace(public=b'ssh-ed25519 AAAArsa\n'), 'not the public half'),
+    (RSA._replace(private=b'x' * (openssh.MAX_KEY_BYTES + 1)), 'larger than 64 KiB'),
+])
+def test_host_key_that_does_not_check_out_is_one_finding_and_nothing_written(key, why):
+    steps = openssh.plan(ssh_state({}, {'ssh_host_rsa_key': key,
+                                        'ssh_host_ed25519_key': RSA}))
+    bad = [s for s in of(steps, Note) if s.key]
+    assert [(s.key, s.severity, s.obj) for s in bad] == [
+        ('sshd.host-key-invalid', 'warning', {'file': 'etc/ssh/ssh_host_rsa_key'})]
+    assert why in bad[0].message
+    assert [s.dst for s in of(steps, WriteFile)] == [
+        '/etc/ssh/ssh_host_ed25519_key', '/etc/ssh/ssh_host_ed25519_key.pub']
+
+
+def test_no_host_keys_says_so_only_when_nothing_was_found():
+    steps = openssh.plan(ssh_state({'TCPPort': '22'}))
+    assert any('none in the source tree' in s.message for s in of(steps, Note))
+    steps = openssh.plan(ssh_state({}, {'ssh_host_rsa_key': RSA._replace(derived=None)}))
+    assert not any('none in the source tree' in s.message for s in of(steps, Note))
+
+
+def test_openssh_not_installed_changes_nothing():
+    steps = openssh.plan(ssh_state({'access': 'private'}, {'ssh_host_rsa_key': RSA},
+                                   installed=False))
+    assert keys(steps) == ['module.missing']
+    assert not of(steps, (SetProps, WriteFile, Signal))

@@ -1,0 +1,23 @@
+"""The review concern: what was read -> the steps decided, as tables."""
+
+import pytest
+
+from nethserver_migration import checks
+from nethserver_migration.destination import Destination
+from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
+                                          openssh, proxypass, review, rootdir, services)
+from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
+                                        SetProps, SetValue, Signal, WriteFile)
+from tests.unit.plans import keys, of  # noqa: F401
+
+
+def test_review_cipher_commands_and_templates():
+    steps = review.plan(review.Facts(**{'cipher': "ALL:!aNULL:it's", 'network': [('gateway', '10.0.0.1')],
+                         'templates': {'etc/e-smith/templates-custom':
+                                       {'/etc/smb.conf': ['10x', '20y']},
+                                       'etc/e-smith/templates-user-custom': {}}}))
+    cipher = [s for s in steps if s.key == 'review.ssl-cipher-suite'][0]
+    assert cipher.commands == ("config setprop httpd SSLCipherSuite 'ALL:!aNULL:it'\\''s'",
+                               'signal-event nethserver-httpd-update')
+    assert keys(steps) == ['review.ssl-cipher-suite', 'review.custom-template',
+                           'review.network-not-migrated']
