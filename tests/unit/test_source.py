@@ -120,3 +120,19 @@ def test_admin_lives_in_home_e_smith(sme_tree):
     assert tree.home_of('admin') == str(sme_tree / 'home' / 'e-smith')
     assert tree.maildir_of('admin') == str(sme_tree / 'home' / 'e-smith' / 'Maildir')
     assert tree.maildir_of('bart') == str(sme_tree / 'home' / 'e-smith' / 'files' / 'users' / 'bart' / 'Maildir')
+
+
+def test_the_ldap_dump_and_secrets_tdb_are_read_through_the_tree(sme_tree):
+    from nethserver_migration.source import SourceTree
+    tree = SourceTree(str(sme_tree))
+    assert tree.ldap_dump_lines() == [] and tree.secrets_tdb() is None
+    dump = sme_tree / 'home' / 'e-smith' / 'db' / 'ldap'
+    dump.mkdir(parents=True)
+    (dump / 'ldif').write_bytes(b'dn: uid=a,ou=Users\nuid: a\ncn: Jos\xc3\xa9\n')
+    (sme_tree / 'etc' / 'samba' / 'secrets.tdb').write_bytes(b'TDB file\x00\x01')
+    assert tree.ldap_dump_lines() == ['dn: uid=a,ou=Users\n', 'uid: a\n', 'cn: Jos\u00e9\n']
+    assert tree.secrets_tdb() == b'TDB file\x00\x01'
+    # a symlink out of the tree is never followed
+    (sme_tree / 'etc' / 'samba' / 'secrets.tdb').unlink()
+    (sme_tree / 'etc' / 'samba' / 'secrets.tdb').symlink_to('/etc/passwd')
+    assert tree.secrets_tdb() is None
