@@ -1,4 +1,5 @@
-"""A bare clone must test and demo on its own: nothing may read ../shared at run time."""
+"""A bare clone must test and demo on its own: nothing may read the shared folder beside
+the repository at run time (a CI checkout has one, a clone does not)."""
 
 import os
 import re
