@@ -70,14 +70,19 @@ def write(path, text, mode=0o644):
     os.chmod(path, mode)
 
 
-def action_status(sandbox):
-    """{action short name: SUCCESS|FAILED} of our configuration actions."""
+def statuses(sandbox):
+    """{action short name: SUCCESS|FAILED} of every action of ours (the last run's)."""
     out = {}
     for line in sandbox.messages():
         m = re.search(r'Action: \S+/S\d\dnethserver-migration-(\S+) (SUCCESS|FAILED)', line)
         if m:
             out[m.group(1)] = m.group(2)
-    return {k: v for k, v in out.items() if k in OURS}
+    return out
+
+
+def action_status(sandbox):
+    """{action short name: SUCCESS|FAILED} of our configuration actions."""
+    return {k: v for k, v in statuses(sandbox).items() if k in OURS}
 
 
 def our_lines(sandbox, action=None):

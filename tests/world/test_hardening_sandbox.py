@@ -16,7 +16,7 @@ import pytest
 from tests import reports
 
 from tests.world.sandbox import Sandbox
-from tests.world.test_config_sandbox import (SRC, generated, into_sandbox, mode,
+from tests.world.test_config_sandbox import (SRC, generated, into_sandbox, mode, statuses,
                                              tree_snapshot, write)
 from tests.world import smegen  # noqa: F401  (generated() uses it)
 
@@ -234,15 +234,6 @@ def test_a_good_host_key_pair_replaces_this_server_s_keeping_the_old_one(world, 
 # -- homes: hard links, non-UTF-8 file names, a C locale -------------------------------
 
 C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C', 'PYTHONUTF8': '0', 'PYTHONCOERCECLOCALE': '0'}
-
-
-def statuses(sandbox):
-    out = {}
-    for line in sandbox.messages():
-        m = re.search(r'Action: \S+/S\d\dnethserver-migration-(\S+) (SUCCESS|FAILED)', line)
-        if m:
-            out[m.group(1)] = m.group(2)
-    return out
 
 
 def set_user_props(sandbox, user, **props):
