@@ -99,3 +99,68 @@ def test_read_checks_the_files_of_a_tree(sme_tree, pki, mocker):
     assert '/etc/pki/tls/certs/NSRV.crt' in facts.taken
     steps = certificates.plan(facts)
     assert [s.key for s in steps if getattr(s, 'key', None)] == ['certificate.key-mismatch']
+
+
+# -- pem, exactly (each verdict's words, each label, each boundary) ---------------------
+
+def block(label, body=b'QUJD\n', headers=b''):
+    return (b'-----BEGIN ' + label + b'-----\n' + headers + body + b'-----END ' + label +
+            b'-----\n')
+
+
+CERT, RSA, EC, PKCS8 = (block(b'CERTIFICATE'), block(b'RSA PRIVATE KEY'),
+                        block(b'EC PRIVATE KEY'), block(b'PRIVATE KEY'))
+
+
+@pytest.mark.parametrize('data, why', [
+    (CERT, None),
+    (CERT + CERT, 'not one PEM certificate (blocks: CERTIFICATE, CERTIFICATE)'),
+    (b'', 'not one PEM certificate (no PEM block)'),
+    (RSA, 'not one PEM certificate (blocks: RSA PRIVATE KEY)'),
+    (b'x' * pem.MAX_BYTES, 'not one PEM certificate (no PEM block)'),     # the limit itself
+    (b'x' * (pem.MAX_BYTES + 1), 'larger than 1024 KiB: not a certificate'),
+    (block(b'CERTIFICATE', b'!!\n'), 'not a PEM certificate (a BEGIN line without its END, '
+                                     'or a body that is not base64)'),
+])
+def test_certificate_verdicts(data, why):
+    assert pem.certificate_problem(data) == why
+
+
+@pytest.mark.parametrize('data, why', [
+    (CERT + CERT, None),
+    (CERT + PKCS8, 'not only PEM certificate chain blocks (blocks: CERTIFICATE, PRIVATE KEY)'),
+    (b'', 'not only PEM certificate chain blocks (no PEM block)'),
+    (b'x' * (pem.MAX_BYTES + 1), 'larger than 1024 KiB: not a certificate chain'),
+])
+def test_chain_verdicts(data, why):
+    assert pem.chain_problem(data) == why
+
+
+@pytest.mark.parametrize('data, why', [
+    (RSA, None), (EC, None), (PKCS8, None),
+    (block(b'EC PARAMETERS') + EC, None),                    # openssl ecparam -genkey
+    (RSA + CERT, None),                                      # a combined file
+    (RSA + RSA, 'not one PEM private key (blocks: RSA PRIVATE KEY, RSA PRIVATE KEY)'),
+    (RSA + block(b'X509 CRL'), 'not one PEM private key (blocks: RSA PRIVATE KEY, X509 CRL)'),
+    (CERT, 'not one PEM private key (blocks: CERTIFICATE)'),
+    (b'', 'not one PEM private key (no PEM block)'),
+    (block(b'ENCRYPTED PRIVATE KEY'), 'the private key is encrypted (a server cannot start '
+                                      'with it)'),
+    (block(b'RSA PRIVATE KEY', headers=b'Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n'),
+     'the private key is encrypted (a server cannot start with it)'),
+    (b'x' * (pem.MAX_BYTES + 1), 'larger than 1024 KiB: not a private key'),
+    (block(b'PRIVATE KEY', b'@@@\n'), 'not a PEM private key (a BEGIN line without its END, '
+                                      'or a body that is not base64)'),
+])
+def test_key_verdicts(data, why):
+    assert pem.key_problem(data) == why
+
+
+def test_headers_are_not_body_and_blocks_keep_their_text():
+    with_headers = block(b'RSA PRIVATE KEY', headers=b'Comment: made by hand\n')
+    found = pem.blocks(with_headers)
+    assert [(b.label, b.text) for b in found] == [('RSA PRIVATE KEY', with_headers)]
+    assert pem.key_of(CERT + with_headers) == with_headers
+    assert pem.key_of(CERT) is None
+    assert pem.certificates_of(CERT + RSA + CERT) == [CERT, CERT]
+    assert pem.blocks(b'-----BEGIN CERTIFICATE-----\nQUJD\n') is None
