@@ -12,7 +12,7 @@ import pytest
 
 from tests import reports
 
-from nethserver_migration import check, esmithdb, registry
+from nethserver_migration import check, esmithdb
 from nethserver_migration.destination import Destination
 from nethserver_migration.source import SourceTree
 
