@@ -149,6 +149,11 @@ def test_chain_verdicts(data, why):
     (block(b'RSA PRIVATE KEY', headers=b'Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n'),
      'the private key is encrypted (a server cannot start with it)'),
     (b'x' * (pem.MAX_BYTES + 1), 'larger than 1024 KiB: not a private key'),
+    (b'x' * pem.MAX_BYTES, 'not one PEM private key (no PEM block)'),     # the limit itself
+    (b'-----BEGIN PRIVATE KEY-----\n' + b'x' * pem.MAX_BYTES,           # broken, and large
+     'larger than 1024 KiB: not a private key'),
+    (b'-----BEGIN PRIVATE KEY-----\n' + b'x' * (pem.MAX_BYTES - 28),    # broken, at the limit
+     'not a PEM private key (a BEGIN line without its END, or a body that is not base64)'),
     (block(b'PRIVATE KEY', b'@@@\n'), 'not a PEM private key (a BEGIN line without its END, '
                                       'or a body that is not base64)'),
 ])
