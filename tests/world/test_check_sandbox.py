@@ -1,7 +1,6 @@
 """migration-check through its real command, in the sandbox: what it prints, its exit
 status for each blocking condition, and the proof that it changes nothing."""
 
-import hashlib
 import json
 import os
 import subprocess
@@ -12,6 +11,7 @@ from tests import reports
 
 from tests.world import smegen
 from tests.world.sandbox import Sandbox
+from tests.world.test_config_sandbox import tree_snapshot
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 SRC = '/var/lib/migration'
@@ -37,25 +37,11 @@ def run_check(sandbox, *args):
 
 
 def snapshot(sandbox):
-    """Every file of the sandbox: path -> (sha256, mode, owner, mtime), the stand-in's
-    own call journal aside (test machinery: rpm -q, the one command the check runs, is a
+    """Every file of the sandbox (hash, mode, owner, group, mtime), the stand-in's own
+    call journal aside (test machinery: rpm -q, the one command the check runs, is a
     stand-in that writes it)."""
-    top = sandbox.root
-    snap = {}
-    for folder, dirs, files in os.walk(top):
-        rel_folder = os.path.relpath(folder, top)
-        if rel_folder.startswith(os.path.join('var', 'log', 'ns7-standin')):
-            continue
-        for name in dirs + files:
-            path = os.path.join(folder, name)
-            st = os.lstat(path)
-            digest = ''
-            if os.path.isfile(path) and not os.path.islink(path):
-                with open(path, 'rb') as f:
-                    digest = hashlib.sha256(f.read()).hexdigest()
-            snap[os.path.relpath(path, top)] = (digest, st.st_mode, st.st_uid, st.st_gid,
-                                                st.st_mtime_ns)
-    return snap
+    return tree_snapshot(sandbox.root, skip=(os.path.join('var', 'log', 'ns7-standin'),),
+                         times=True)
 
 
 @pytest.fixture(scope='module')

@@ -103,9 +103,13 @@ def db_snapshot(sandbox):
     return snap
 
 
-def tree_snapshot(top):
+def tree_snapshot(top, skip=(), times=False):
+    """path -> (mode, owner, sha256) of every entry under top, folders under one of skip
+    (relative) left out; times: the group and mtime too."""
     snap = {}
     for folder, dirs, files in os.walk(top):
+        if skip and os.path.relpath(folder, top).startswith(tuple(skip)):
+            continue
         for name in dirs + files:
             path = os.path.join(folder, name)
             st = os.lstat(path)
@@ -113,7 +117,8 @@ def tree_snapshot(top):
             if os.path.isfile(path) and not os.path.islink(path):
                 with open(path, 'rb') as f:
                     digest = hashlib.sha256(f.read()).hexdigest()
-            snap[os.path.relpath(path, top)] = (oct(st.st_mode), st.st_uid, digest)
+            snap[os.path.relpath(path, top)] = (oct(st.st_mode), st.st_uid, digest) + (
+                (st.st_gid, st.st_mtime_ns) if times else ())
     return snap
 
 
