@@ -1,15 +1,17 @@
 """Directory attributes (Phone, Company, Dept, City, Street): the rule as tables, the LDIF
-written and read, and accounts.apply with Destination mocked."""
+written and read, and the accounts plan applied against the FakeDestination."""
 
 import base64
 import io
 
 import pytest
 
-from nethserver_migration import dirattrs
+from nethserver_migration import steps
 from nethserver_migration.actions import accounts
-from nethserver_migration.destination import CommandResult, Destination
+from nethserver_migration.actions.accounts import dirattrs, ops
+from nethserver_migration.destination import CommandResult
 from nethserver_migration.report import Reporter
+from tests.unit.fakes import FakeDestination
 from tests.unit.test_accounts_plan import facts, user
 
 PROPS = {'Phone': '555-1234', 'Company': 'XYZ Corporation', 'Dept': 'Sales',
@@ -130,7 +132,7 @@ def test_search_filter_escapes():
 
 
 # ---------------------------------------------------------------------------------------
-# apply, Destination mocked
+# apply, against the FakeDestination
 
 class FakeDirectory(object):
     """A directory behind Destination.ldap_libuser / sam_ldb: answers the searches with
@@ -190,22 +192,16 @@ class FakeDirectory(object):
 
 
 @pytest.fixture
-def dest(mocker):
-    d = mocker.create_autospec(Destination, instance=True)
-    d.signal_event.return_value = True
-    d.set_password_hash.return_value = True
-    d.long_name.side_effect = lambda n: n + '@example.org'
-    d.import_nt_hashes.return_value = CommandResult(0, '', '')
-    return d
+def dest():
+    return FakeDestination()
 
 
 def run(provider, users, directory, dest, role='WS'):
     d = FakeDirectory(provider, directory) if isinstance(directory, dict) else directory
-    dest.ldap_libuser.side_effect = d.ldap_libuser
-    dest.sam_ldb.side_effect = d.sam_ldb
+    dest.directory = d
     f = facts(provider, users, role=role, present=dict((u.name, 'First Last') for u in users))
     rep = Reporter('test', stream=io.StringIO(), report_dir='/nonexistent')
-    accounts.apply(accounts.plan(f), f, dest, rep)
+    steps.apply(accounts.plan(f), dest, rep)
     return d, rep
 
 
@@ -269,25 +265,27 @@ def test_remote_ad_is_never_written(dest):
     f = facts('remote-ad', [user('a', props={'City': 'x'}), user('b')], role='ADS',
               present={'a': '', 'b': ''})
     rep = Reporter('test', stream=io.StringIO(), report_dir='/nonexistent')
-    accounts.apply(accounts.plan(f), f, dest, rep)
-    assert not dest.ldap_libuser.called and not dest.sam_ldb.called
+    steps.apply(accounts.plan(f), dest, rep)
+    assert dest.calls == []
     assert '1 user(s) have Phone/Company/Dept/City/Street on the source; the remote ' \
         'Active Directory is not written' in rep.stream.getvalue()
 
 
 def test_classic_upgrade_path_also_carries_them():
     f = facts('ad', [user('a', props={'City': 'x'})], role='PDC')
-    steps = accounts.plan(f)
-    assert steps[0].op == 'admin' and steps[0].args['upgrade']
-    assert steps[-1].op == 'directory-attributes'
+    planned = accounts.plan(f)
+    assert planned[0].key == 'accounts.admin-password-reset'
+    assert isinstance(planned[-1], ops.DirectoryAttributes)
+    assert [u.name for u in planned[-1].users] == ['a']
 
 
-def test_failed_user_is_left_out(dest):
-    dest.signal_event.side_effect = lambda ev, *a: not (ev == 'user-create' and a[0] == 'a')
+def test_failed_user_is_left_out():
     d = FakeDirectory('ldap', {'b': {}})
-    dest.ldap_libuser.side_effect = d.ldap_libuser
+    dest = FakeDestination(fail={('user-create', 'a')}, directory=d)
     f = facts('ldap', [user('a', props={'City': 'x'}), user('b', props={'City': 'y'})])
     rep = Reporter('test', stream=io.StringIO(), report_dir='/nonexistent')
-    accounts.apply(accounts.plan(f), f, dest, rep)
+    steps.apply(accounts.plan(f), dest, rep)
     assert 'is not in the directory' not in rep.stream.getvalue()
     assert d.entries['b'] == {'l': ['y']}
+    assert rep.counts['users with directory attributes set'] == 1
+    assert rep.counts['directory attributes set'] == 1

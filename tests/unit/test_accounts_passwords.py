@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from nethserver_migration import passwords
+from nethserver_migration.actions.accounts import passwords
 from nethserver_migration.source import ShadowEntry, SmbpasswdEntry, EMPTY_LM, EMPTY_NT, NO_HASH
 
 MD5 = '$1$abcdefgh$0123456789abcdefghijkl'
@@ -81,3 +81,87 @@ def test_smbpasswd_line_has_no_lm_and_the_lock_flag():
     assert (name, uid, lm, nt) == ('jdoe', '5001', NO_HASH, NT)
     assert flags == '[UD         ]' and len(flags) == 13
 
+
+
+@pytest.mark.parametrize('value, bare', [
+    (MD5, MD5), ('!' + MD5, MD5), ('!!' + MD5, MD5), ('{CRYPT}' + MD5, MD5),
+    ('{crypt}!' + MD5, MD5), ('{Crypt}' + DES, DES), (SHA, SHA), (DES, DES),
+    ('$2a$10$' + 'a' * 53, '$2a$10$' + 'a' * 53), ('$2b$x', '$2b$x'), ('$2y$x', '$2y$x'),
+    ('$2x$x', '$2x$x'), ('$2$x', '$2$x'), ('$5$salt$h', '$5$salt$h'),
+    ('$7$salt$h', None), ('$1$', None), ('$1$a b', None), ('$1$a:b', None),
+    (DES[:12], None), (DES + 'x', None), ('ab!nggxhB/yWI', None),
+    ('*', None), ('!!', None), ('x', None), ('', None), (None, None), ('{SSHA}abc', None),
+    ('{CRYPT}', None), ('!' * 3, None), ('x' + MD5, None), (MD5 + '\n', None),
+])
+def test_usable_crypt(value, bare):
+    assert passwords.usable_crypt(value) == bare
+
+
+@pytest.mark.parametrize('value, nt', [
+    (NT, NT), (NT.lower(), NT), (NO_HASH, None), (EMPTY_NT, None), (EMPTY_NT.lower(), None),
+    (NT[:31], None), (NT + 'A', None), ('G' * 32, None), ('', None), (None, None),
+    (' ' + NT[1:], None), (NT + '\n', None),
+])
+def test_usable_nt(value, nt):
+    assert passwords.usable_nt(value) == nt
+
+
+@pytest.mark.parametrize('kw, fields', [
+    # (crypt, nt, locked, never, origin, uncarried)
+    (dict(shadow=shadow(MD5), smb=smb()), (MD5, NT, False, False, 'shadow', None)),
+    (dict(smb=smb()), (None, NT, False, False, 'smbpasswd', None)),
+    (dict(ldif={'sambantpassword': NT.lower()}), (None, NT, False, False, 'smbpasswd', None)),
+    (dict(smb=smb(nt=NO_HASH), ldif={'sambantpassword': NT}),
+     (None, NT, False, False, 'smbpasswd', None)),
+    (dict(ldif={'userpassword': '{CRYPT}' + MD5}), (MD5, None, False, False, 'ldif', None)),
+    (dict(shadow=shadow('!!'), password_set='no', smb=smb()),
+     (None, NT, True, True, 'smbpasswd', None)),           # SME never set one
+    (dict(shadow=shadow('!!'), smb=smb()), (None, NT, True, False, 'smbpasswd', None)),
+    (dict(shadow=shadow('*'), password_set='no', smb=smb()),
+     (None, NT, True, False, 'smbpasswd', None)),
+    (dict(ldif={'userpassword': '{SSHA}abc'}), (None, None, True, False, None, '{SSHA}')),
+    (dict(ldif={'userpassword': '{ssha}abc'}), (None, None, True, False, None, '{SSHA}')),
+    (dict(ldif={'userpassword': 'secret'}),
+     (None, None, True, False, None, 'a clear text password')),
+    (dict(ldif={'userpassword': '{SSHA}abc'}, smb=smb()), (None, NT, False, False,
+                                                         'smbpasswd', None)),
+    (dict(ldif={'userpassword': ' !* '}), (None, None, True, True, None, None)),
+    (dict(ldif={'userpassword': '{CRYPT}*'}), (None, None, True, True, None, None)),
+    (dict(ldif={'userpassword': '{SHA'}),
+     (None, None, True, False, None, 'a clear text password')),
+    (dict(shadow=shadow(MD5), ldif={'sambaacctflags': '[U          ]'}),
+     (MD5, None, False, False, 'shadow', None)),
+    (dict(shadow=shadow(MD5), ldif={'sambaacctflags': '[DU         ]'}),
+     (MD5, None, True, False, 'shadow', None)),
+    (dict(shadow=shadow(MD5), ldif={'userpassword': 'x!' + MD5}),
+     (MD5, None, False, False, 'shadow', None)),
+    (dict(shadow=shadow(MD5), ldif={'userpassword': '{CRYPT}' + DES}, prefer_ldif=True),
+     (DES, None, False, False, 'ldif', None)),
+    (dict(shadow=shadow(MD5), ldif={'userpassword': '{SSHA}x'}, prefer_ldif=True),
+     (MD5, None, False, False, 'shadow', None)),
+    (dict(shadow=shadow(MD5), password_set='yes'), (MD5, None, False, False, 'shadow', None)),
+])
+def test_credential_every_field(kw, fields):
+    assert tuple(passwords.credential(**kw)) == fields
+
+
+def test_lpasswd_input_and_smbpasswd_line_exactly():
+    cred = passwords.credential(shadow=shadow(MD5), smb=smb())
+    assert passwords.lpasswd_input(cred) == MD5
+    assert passwords.smbpasswd_line('jdoe', 5001, cred) == \
+        'jdoe:5001:{}:{}:[U          ]:LCT-00000000:\n'.format(NO_HASH, NT)
+    locked = passwords.credential(shadow=shadow('!!' + MD5), smb=smb(flags='UD'))
+    assert passwords.lpasswd_input(locked) == '!' + MD5
+    assert passwords.smbpasswd_line('ann', 0, locked) == \
+        'ann:0:{}:{}:[UD         ]:LCT-00000000:\n'.format(NO_HASH, NT)
+
+
+def test_parse_ldif_keeps_the_wanted_attributes_first_values_only():
+    text = ('dn: uid=a,ou=People,dc=x\nuid: a\nuid: a2\ncn: A\nuserPassword: {CRYPT}' + DES +
+            '\nuserPassword: other\nsambaAcctFlags: [U ]\nmail: a@x\n\n'
+            'dn: cn=g,dc=x\ncn: g\nuserPassword: {CRYPT}' + MD5 + '\n\n'
+            'dn: uid=,dc=x\nuid: \n\n')
+    assert passwords.parse_ldif(text) == {
+        'a': {'uid': 'a', 'userpassword': '{CRYPT}' + DES, 'sambaacctflags': '[U ]'}}
+    assert passwords.parse_ldif([]) == {}
+    assert passwords.parse_ldif(text.splitlines(True)) == passwords.parse_ldif(text)

@@ -1,12 +1,14 @@
-"""accounts.plan: source accounts + destination facts -> steps (pure, as tables)."""
+"""accounts.plan: source accounts + destination facts -> steps (pure, as tables).  The
+typed steps are compared by (op, name) and their fields; what is only said, by the
+findings' keys, severities and objects."""
 
 import pytest
 
-from nethserver_migration import accounts_names as names
-from nethserver_migration import passwords
 from nethserver_migration.actions import accounts
 from nethserver_migration.actions.accounts import Facts, SourceGroup, SourceUser
+from nethserver_migration.actions.accounts import names, ops as typed, passwords
 from nethserver_migration.source import ShadowEntry, SmbpasswdEntry
+from nethserver_migration.steps import Count, Note
 
 MD5 = '$1$abcdefgh$0123456789abcdefghijkl'
 NT = '8846F7EAEE8FB117AD06BDD830B7586C'
@@ -36,8 +38,24 @@ def facts(provider='ldap', users=(), groups=(), **kw):
 
 
 def ops(steps, *keep):
-    """(op, name) of the steps, optionally only the given ops."""
-    return [(s.op, s.name) for s in steps if not keep or s.op in keep]
+    """(op, name) of the typed steps, optionally only the given ops."""
+    return [(s.op, getattr(s, 'name', None)) for s in steps
+            if not isinstance(s, (Note, Count)) and (not keep or s.op in keep)]
+
+
+def said(steps, *keys):
+    """(key, severity, obj) of the findings the plan says, optionally only those keys."""
+    return [(s.key, s.severity, s.obj) for s in steps
+            if isinstance(s, Note) and s.key and (not keys or s.key in keys)]
+
+
+def one(steps, kind):
+    found = [s for s in steps if isinstance(s, kind)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+RESET = ('accounts.password-never-set', 'accounts.password-not-carried')
 
 
 @pytest.mark.parametrize('provider, role, dc_running, key', [
@@ -58,10 +76,15 @@ def ops(steps, *keep):
 def test_provider_against_role(provider, role, dc_running, key):
     steps = accounts.plan(facts(provider, [user('jdoe')], role=role, dc_running=dc_running))
     if key is None:
-        assert steps[0].op != 'block'
+        assert not [s for s in steps if isinstance(s, Note) and s.blocking]
+        if provider == 'remote-ad':
+            assert said(steps) == [('accounts.remote-user-missing', 'warning', {'user': 'jdoe'})]
+        else:   # created, or by the classic upgrade (a fresh DC and a PDC/WS source)
+            assert [n for _, n in ops(steps, 'user-create', 'verify-user')] == ['jdoe']
     else:
         # blocking: the only step, nothing else is done
-        assert [(s.op, s.args['key']) for s in steps] == [('block', key)]
+        assert [(s.key, s.severity, s.blocking) for s in steps] == [(key, 'error', True)]
+        assert steps[0].remediation
 
 
 def test_ldap_fresh_users_groups_passwords():
@@ -72,14 +95,20 @@ def test_ldap_fresh_users_groups_passwords():
     assert ops(steps, 'user-create') == [('user-create', n) for n in
                                          ('alice', 'bob', 'carol', 'dave')]
     assert ops(steps, 'lpasswd') == [('lpasswd', 'alice'), ('lpasswd', 'bob')]
-    assert passwords.lpasswd_input(next(s for s in steps if s.name == 'bob'
-                                        and s.op == 'lpasswd').args['cred']) == '!' + MD5
-    assert ops(steps, 'reset-needed') == [('reset-needed', 'carol'), ('reset-needed', 'dave')]
+    assert passwords.lpasswd_input(next(s for s in steps if getattr(s, 'name', '') == 'bob'
+                                        and s.op == 'lpasswd').cred) == '!' + MD5
+    assert said(steps, *RESET) == [
+        ('accounts.password-never-set', 'notice', {'user': 'carol'}),
+        ('accounts.password-not-carried', 'warning', {'user': 'dave'})]
+    assert [s.unless_failed for s in steps if isinstance(s, Note) and s.key in RESET] == [
+        'carol', 'dave']
     assert ops(steps, 'lock') == []      # LDAP: the lock travels in the hash
-    create = next(s for s in steps if s.op == 'group-create')
-    assert create.args['members'] == ['alice', 'bob', 'admin']
-    assert ops(steps, 'drop-member') == [('drop-member', 'sales')]
-    assert ops(steps, 'admin') == [('admin', None)]
+    create = one(steps, typed.GroupCreate)
+    assert (create.members, create.description) == (['alice', 'bob', 'admin'], 'Sales')
+    assert said(steps, 'accounts.member-dropped') == [
+        ('accounts.member-dropped', 'notice', {'group': 'sales', 'user': 'ghost'})]
+    assert said(steps, 'accounts.admin-kept', 'accounts.admin-password-reset') == [
+        ('accounts.admin-kept', 'info', {'user': 'admin'})]
 
 
 def test_filtering_is_never_silent():
@@ -88,35 +117,43 @@ def test_filtering_is_never_silent():
     groups = [SourceGroup('locals', '', ['ok']), SourceGroup('wheel', '', []),
               SourceGroup('team', '', ['ok', 'postfix'])]
     steps = accounts.plan(facts('ad', users, groups, has_smbpasswd=False))
-    skips = [(s.name, s.args['key']) for s in steps if s.op == 'skip']
-    assert skips == [('administrator', 'accounts.name-reserved'),
-                     ('Guest', 'accounts.name-reserved'),
-                     ('postfix', 'accounts.name-clash-local'),
-                     ('3rdfloor', 'accounts.name-invalid'),
-                     ('locals', 'accounts.name-reserved'),
-                     ('wheel', 'accounts.name-clash-local')]
+    skips = said(steps, 'accounts.name-reserved', 'accounts.name-clash-local',
+                 'accounts.name-invalid')
+    assert skips == [('accounts.name-reserved', 'warning', {'user': 'administrator'}),
+                     ('accounts.name-reserved', 'warning', {'user': 'Guest'}),
+                     ('accounts.name-clash-local', 'warning', {'user': 'postfix'}),
+                     ('accounts.name-invalid', 'warning', {'user': '3rdfloor'}),
+                     ('accounts.name-reserved', 'warning', {'group': 'locals'}),
+                     ('accounts.name-clash-local', 'warning', {'group': 'wheel'})]
+    assert [s.count for s in steps if isinstance(s, Note) and s.key.startswith(
+        'accounts.name-')] == ['users skipped'] * 4 + ['groups skipped'] * 2
     assert ops(steps, 'user-create') == [('user-create', 'ok')]
     # on a local LDAP, AD's own names are ordinary users
     steps = accounts.plan(facts('ldap', users, groups))
-    assert [(s.name, s.args['key']) for s in steps if s.op == 'skip'][:2] == [
-        ('Guest', 'accounts.name-invalid'), ('postfix', 'accounts.name-clash-local')]
+    assert said(steps)[:2] == [('accounts.name-invalid', 'warning', {'user': 'Guest'}),
+                               ('accounts.name-clash-local', 'warning', {'user': 'postfix'})]
     assert ops(steps, 'user-create') == [('user-create', 'administrator'),
                                          ('user-create', 'ok')]
-    drop = next(s for s in steps if s.op == 'drop-member')
-    assert (drop.name, drop.args['member']) == ('team', 'postfix')
-    assert 'not migrated' in drop.args['why']
+    drop = [s for s in steps if isinstance(s, Note) and s.key == 'accounts.member-dropped']
+    assert [d.obj for d in drop] == [{'group': 'team', 'user': 'postfix'}]
+    assert drop[0].message == 'group team: member postfix left out: it is not migrated ' \
+        '(see above)'
 
 
 def test_home_clash_skips_a_new_user_only():
     f = facts('ldap', [user('alice'), user('bob')], homes={'alice': 1234, 'bob': 1001},
               present={'bob': 'First Last'})
     steps = accounts.plan(f)
-    assert [(s.name, s.args['key']) for s in steps if s.op == 'skip'] == [
-        ('alice', 'accounts.home-clash')]
+    assert said(steps, 'accounts.home-clash') == [
+        ('accounts.home-clash', 'warning', {'user': 'alice'})]
+    assert ops(steps, 'user-create') == []
     # a user we created in an interrupted run: its home is ours
     f.state = {'create alice'}
     f.present = {'alice': 'First Last', 'bob': 'First Last'}
-    assert ops(accounts.plan(f), 'skip') == []
+    assert said(accounts.plan(f), 'accounts.home-clash') == []
+    # on a remote AD, the home of a user the domain lacks is no clash of ours
+    f = facts('remote-ad', [user('alice')], role='ADS', homes={'alice': 1234})
+    assert said(accounts.plan(f), 'accounts.home-clash') == []
 
 
 def test_rerun_creates_nothing_and_adds_members_only():
@@ -137,23 +174,26 @@ def test_interrupted_run_converges():
               state={'create alice', 'password alice', 'create bob'})
     steps = accounts.plan(f)
     # each password's journal line right after it: a second kill redoes none of them
-    assert ops(steps, 'user-create', 'lpasswd', 'password-done', 'kept-password') == [
+    assert ops(steps, 'user-create', 'lpasswd', 'password-done') == [
         ('user-create', 'carol'), ('lpasswd', 'bob'), ('password-done', 'bob'),
         ('lpasswd', 'carol'), ('password-done', 'carol')]
+    assert said(steps, 'accounts.user-present') == []
 
 
 def test_group_modify_is_the_union():
     f = facts('ldap', [user('alice'), user('bob')], [SourceGroup('sales', '', ['bob'])],
               group_members={'sales': {'alice', 'zoe'}})
-    mod = next(s for s in accounts.plan(f) if s.op == 'group-modify')
-    assert mod.args['members'] == ['alice', 'bob', 'zoe'] and mod.args['added'] == ['bob']
+    mod = one(accounts.plan(f), typed.GroupModify)
+    assert (mod.name, mod.members, mod.added) == ('sales', ['alice', 'bob', 'zoe'], ['bob'])
 
 
 def test_present_user_updated_not_duplicated_password_kept():
     f = facts('ldap', [user('alice', full='Alice New')], present={'alice': 'Alice Old'})
     steps = accounts.plan(f)
-    assert ops(steps, 'user-create', 'user-modify', 'lpasswd', 'kept-password') == [
-        ('user-modify', 'alice'), ('kept-password', 'alice')]
+    assert ops(steps, 'user-create', 'user-modify', 'lpasswd') == [('user-modify', 'alice')]
+    assert one(steps, typed.UserModify).fullname == 'Alice New'
+    assert said(steps, 'accounts.user-present') == [
+        ('accounts.user-present', 'notice', {'user': 'alice'})]
 
 
 def test_latin1_full_name_compares_as_ascii_gecos():
@@ -167,10 +207,12 @@ def test_ad_additive_nt_import_and_locks():
               role='WS', present={'zed': ''}, state={'adupgrade done'})
     steps = accounts.plan(f)
     assert ops(steps, 'adupgrade') == []
-    imp = next(s for s in steps if s.op == 'nt-import')
-    assert [u.name for u in imp.args['users']] == ['alice', 'bob']
-    assert ops(steps, 'lock') == [('lock', 'bob'), ('lock', 'carol')]
-    assert ops(steps, 'reset-needed') == [('reset-needed', 'carol')]
+    imp = one(steps, typed.NtImport)
+    assert [u.name for u in imp.users] == ['alice', 'bob']
+    assert [(s.name, s.long_name) for s in steps if isinstance(s, typed.Lock)] == [
+        ('bob', 'bob@example.org'), ('carol', 'carol@example.org')]
+    assert said(steps, *RESET) == [('accounts.password-not-carried', 'warning',
+                                    {'user': 'carol'})]
 
 
 @pytest.mark.parametrize('role, present, state, smb, wanted', [
@@ -200,37 +242,50 @@ def test_classic_upgrade_steps_verify_lock_and_groups():
     f = facts('ad', [user('alice'), user('bob', LOCKED), user('carol', cred(MD5)),
                      user('krbtgt')], [SourceGroup('sales', '', ['alice'])], role='PDC')
     steps = accounts.plan(f)
-    assert ops(steps, 'skip', 'adupgrade', 'verify-user', 'lock', 'ensure-groups') == [
-        ('skip', 'krbtgt'), ('adupgrade', None), ('verify-user', 'alice'),
+    assert said(steps, 'accounts.name-reserved') == [
+        ('accounts.name-reserved', 'warning', {'user': 'krbtgt'})]
+    assert ops(steps, 'adupgrade', 'verify-user', 'lock', 'ensure-groups') == [
+        ('adupgrade', None), ('verify-user', 'alice'),
         ('verify-user', 'bob'), ('verify-user', 'carol'), ('lock', 'bob'), ('lock', 'carol'),
         ('ensure-groups', None)]
-    assert [u.name for u in next(s for s in steps if s.op == 'adupgrade').args['users']] == [
-        'alice', 'bob', 'carol']
+    upgrade = one(steps, typed.ClassicUpgrade)
+    assert (upgrade.role, upgrade.users, upgrade.groups, upgrade.resumed) == ('PDC', 3, 1,
+                                                                              False)
+    assert [g.name for g in one(steps, typed.EnsureGroups).groups] == ['sales']
 
 
 def test_remote_ad_creates_nothing():
     f = facts('remote-ad', [user('alice'), user('bob'), user('administrator')],
               [SourceGroup('sales', '', ['alice'])], role='ADS', present={'alice': ''})
     steps = accounts.plan(f)
-    assert ops(steps) == [('skip', 'administrator'), ('lookup-user', 'alice'),
-                          ('lookup-user', 'bob'), ('lookup-group', 'sales')]
+    assert ops(steps) == []
+    assert said(steps) == [
+        ('accounts.name-reserved', 'warning', {'user': 'administrator'}),
+        ('accounts.remote-user-missing', 'warning', {'user': 'bob'}),
+        ('accounts.remote-group-missing', 'notice', {'group': 'sales'})]
+    assert [s.label for s in steps if isinstance(s, Count)] == ['users found on the domain']
+    f.group_members = {'sales': {'alice'}}
+    assert [s.label for s in accounts.plan(f) if isinstance(s, Count)] == [
+        'users found on the domain', 'groups found on the domain']
 
 
-@pytest.mark.parametrize('provider, role, op', [
-    ('ldap', 'WS', 'directory-attributes'),
-    ('ad', 'WS', 'directory-attributes'),
-    ('remote-ad', 'ADS', 'attributes-remote'),
-])
-def test_directory_attributes_one_step_last(provider, role, op):
+@pytest.mark.parametrize('provider, role', [('ldap', 'WS'), ('ad', 'WS'), ('remote-ad', 'ADS')])
+def test_directory_attributes_one_step_last(provider, role):
     f = facts(provider, [user('a', props={'Phone': '1'}), user('b', props={'City': 'x'}),
                          user('c')], role=role, present={'a': '', 'b': '', 'c': ''})
     steps = accounts.plan(f)
-    found = [s for s in steps if s.op in ('directory-attributes', 'attributes-remote')]
-    assert len(found) == 1 and found[0].op == op and steps[-1] is found[0]
-    if op == 'attributes-remote':
-        assert found[0].args['count'] == 2 and found[0].args['users'] == ['a', 'b']
+    if provider == 'remote-ad':
+        assert said(steps) == [('accounts.attributes-remote', 'notice', {})]
+        assert steps[-1].message.startswith('2 user(s) have Phone/Company/Dept/City/Street')
+        assert ops(steps, 'directory-attributes') == []
     else:
-        assert [u.name for u in found[0].args['users']] == ['a', 'b']
+        assert steps[-1] is one(steps, typed.DirectoryAttributes)
+        assert steps[-1].provider == provider
+        assert [u.name for u in steps[-1].users] == ['a', 'b']
+    # nobody with attributes: no step at all
+    f.users = [user('c')]
+    assert [s for s in accounts.plan(f) if isinstance(s, typed.DirectoryAttributes) or (
+        isinstance(s, Note) and s.key == 'accounts.attributes-remote')] == []
 
 
 
@@ -247,13 +302,14 @@ def test_directory_attributes_one_step_last(provider, role, op):
 def test_a_bad_value_is_refused_alone_and_the_users_still_migrate(full, props, refused):
     steps = accounts.plan(facts('ldap', [user('alice', full=full, props=props),
                                          user('bob')]))
-    bad = [s for s in steps if s.op == 'value-refused']
-    assert [(s.name, s.args['prop']) for s in bad] == [('alice', p) for p in refused]
-    creates = dict((s.name, s.args['fullname']) for s in steps if s.op == 'user-create')
+    assert said(steps, 'accounts.value-refused') == [
+        ('accounts.value-refused', 'warning', {'user': 'alice', 'property': p})
+        for p in refused]
+    creates = dict((s.name, s.fullname) for s in steps if isinstance(s, typed.UserCreate))
     assert creates['bob'] == 'First Last'
     assert creates['alice'] == ('alice' if 'FirstName/LastName' in refused else full)
-    attrs = [s for s in steps if s.op == 'directory-attributes']
-    carried = dict((u.name, u.props) for s in attrs for u in s.args['users'])
+    attrs = [s for s in steps if isinstance(s, typed.DirectoryAttributes)]
+    carried = dict((u.name, u.props) for s in attrs for u in s.users)
     for prop in props:
         assert (prop in carried.get('alice', {})) == (prop not in refused)
 
@@ -266,10 +322,11 @@ def test_ldap_rerun_still_reports_the_users_left_without_password_and_not_as_pre
               state={'create alice', 'password alice', 'create carol', 'password carol'})
     steps = accounts.plan(f)
     assert ops(steps, 'lpasswd', 'password-done', 'user-create') == []
-    assert [(s.name, s.args['never']) for s in steps if s.op == 'reset-needed'] == [
-        ('carol', True)]
+    assert said(steps, *RESET) == [('accounts.password-never-set', 'notice',
+                                    {'user': 'carol'})]
     # only the one that was there before our first run "was already on the destination"
-    assert ops(steps, 'kept-password') == [('kept-password', 'old')]
+    assert said(steps, 'accounts.user-present') == [
+        ('accounts.user-present', 'notice', {'user': 'old'})]
 
 
 def test_after_a_classic_upgrade_a_rerun_redoes_nothing_and_says_the_end_state():
@@ -278,11 +335,16 @@ def test_after_a_classic_upgrade_a_rerun_redoes_nothing_and_says_the_end_state()
               state={'adupgrade started', 'adupgrade done'}, has_secrets=False, role='PDC')
     steps = accounts.plan(f)
     assert ops(steps, 'adupgrade', 'nt-import', 'lock', 'password-done', 'user-create',
-               'user-modify', 'kept-password') == []
-    assert [(s.op, s.args.get('upgrade')) for s in steps if s.op == 'admin'] == [
-        ('admin', True)]
-    assert ops(steps, 'secrets-missing') == [('secrets-missing', None)]
-    assert ops(steps, 'reset-needed') == [('reset-needed', 'bob')]
+               'user-modify') == []
+    assert said(steps, 'accounts.user-present') == []
+    admin = [s for s in steps if isinstance(s, Note) and s.key.startswith('accounts.admin')]
+    assert [(s.key, s.severity) for s in admin] == [('accounts.admin-password-reset',
+                                                     'warning')]
+    assert admin[0].commands == ('/sbin/e-smith/signal-event password-modify '
+                                 'admin@example.org <file holding the new password>',)
+    assert said(steps, 'accounts.secrets-missing') == [
+        ('accounts.secrets-missing', 'warning', {})]
+    assert said(steps, *RESET) == [('accounts.password-never-set', 'notice', {'user': 'bob'})]
 
 
 def test_ad_full_name_with_accents_is_not_modified_again():
@@ -298,9 +360,9 @@ def test_ad_full_name_with_accents_is_not_modified_again():
 def test_a_user_whose_smbpasswd_line_cannot_be_read_is_not_said_to_have_no_password():
     f = facts('ad', [user('alice', NEVER)], has_smbpasswd=False,
               unreadable={'alice': {'etc/samba/smbpasswd'}})
-    reset = [s for s in accounts.plan(f) if s.op == 'reset-needed'][0]
-    assert reset.args['never'] is False
-    assert 'etc/samba/smbpasswd cannot be read' in reset.args['why']
+    reset = [s for s in accounts.plan(f) if isinstance(s, Note) and s.key in RESET][0]
+    assert (reset.key, reset.severity) == ('accounts.password-not-carried', 'warning')
+    assert 'etc/samba/smbpasswd cannot be read' in reset.message
 
 
 @pytest.mark.parametrize('shadow, nt, password_set, ldif, never, uncarried, why', [
@@ -317,5 +379,8 @@ def test_why_a_password_is_not_carried(shadow, nt, password_set, ldif, never, un
     c = passwords.credential(sh, smb, ldif, password_set)
     assert (c.never, c.uncarried, c.locked) == (never, uncarried, True)
     f = facts('ldap', [user('u', c)])
-    reset = [s for s in accounts.plan(f) if s.op == 'reset-needed'][0]
-    assert why in reset.args['why'] and reset.args['never'] is never
+    reset = [s for s in accounts.plan(f) if isinstance(s, Note) and s.key in RESET][0]
+    assert why in reset.message
+    assert reset.key == ('accounts.password-never-set' if never
+                         else 'accounts.password-not-carried')
+    assert reset.count == 'passwords to reset' and reset.unless_failed == 'u'

@@ -1,4 +1,4 @@
-"""migration-check's own decisions, with the Destination mocked: disk space, legacy
+"""migration-check's own decisions, against the FakeDestination: disk space, legacy
 actions, name clashes, the exit codes, and a concern registered with one row."""
 
 import io
@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from tests import reports
+from tests.unit.fakes import FakeDb, FakeDestination
 
 from nethserver_migration import check, esmithdb
-from nethserver_migration.destination import Destination
 from nethserver_migration.source import SourceTree
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -21,19 +21,9 @@ LIB = os.path.join('root', 'usr', 'lib', 'python3.6', 'site-packages')
 
 
 @pytest.fixture
-def dest(mocker, tmp_path):
-    d = mocker.create_autospec(Destination, instance=True)
-    d.listdir.return_value = []
-    d.device_of.side_effect = lambda p: 1 if p.startswith(str(tmp_path)) else 2
-    d.free_bytes.return_value = 10 ** 12
-    d.getpwnam.return_value = None
-    d.getgrnam.return_value = None
-    d.local_users.return_value = {'root', 'postfix'}
-    d.local_groups.return_value = {'root'}
-    accounts = mocker.Mock()
-    accounts.records.return_value = []
-    d.db.return_value = accounts
-    return d
+def dest(tmp_path):
+    return FakeDestination(local_users={'root', 'postfix'}, local_groups={'root'},
+                           device=lambda p: 1 if p.startswith(str(tmp_path)) else 2)
 
 
 def homes_of(tree, size):
@@ -50,9 +40,9 @@ def homes_of(tree, size):
 ])
 def test_disk_space(sme_tree, dest, free, same_fs, blocks):
     homes_of(sme_tree, 2 ** 20)
-    dest.free_bytes.return_value = free
+    dest.free = free
     if same_fs:
-        dest.device_of.side_effect = lambda p: 1
+        dest.device = lambda p: 1
     found = check.free_space(SourceTree(str(sme_tree)), dest)
     if not blocks:
         assert found is None
@@ -63,8 +53,9 @@ def test_disk_space(sme_tree, dest, free, same_fs, blocks):
 
 
 def test_legacy_actions_block_and_our_own_do_not(dest):
-    dest.listdir.return_value = ['S05nethserver-migration-preflight', 'S30nethserver-mail-migrate',
-                                 'services2adjust', 'templates2expand']
+    dest.listing[check.EVENT_DIR] = ['S05nethserver-migration-preflight',
+                                     'S30nethserver-mail-migrate', 'services2adjust',
+                                     'templates2expand']
     found = check.legacy_actions(dest)
     assert [(f.key, f.blocking, f.obj) for f in found] == [
         ('event.legacy-action', True, {'action': 'S30nethserver-mail-migrate'})]
@@ -79,8 +70,8 @@ def test_name_clashes(sme_tree, dest, mocker):
     users = [esmithdb.Record('alice', 'user'), esmithdb.Record('projects', 'user')]
     mocker.patch.object(source.accounts, 'records',
                         side_effect=lambda t: {'ibay': ibays, 'user': users}.get(t, []))
-    dest.db.return_value.records.return_value = [esmithdb.Record('projects', 'ibay'),
-                                                  esmithdb.Record('shared-here', 'ibay')]
+    dest.dbs['accounts'] = FakeDb([esmithdb.Record('projects', 'ibay'),
+                                   esmithdb.Record('shared-here', 'ibay')])
     found = check.name_clashes(source, dest)
     assert [(f.key, f.obj, f.blocking) for f in found] == [
         ('check.name-clash', {'ibay': 'postfix'}, True),
@@ -97,7 +88,8 @@ def test_not_a_tree_exits_1_with_its_finding(tmp_path):
 
 def test_a_bug_exits_2(sme_tree, mocker, capsys):
     mocker.patch.object(check, 'check', side_effect=RuntimeError('boom'))
-    assert check.main([str(sme_tree)], destination=mocker.Mock(), stream=io.StringIO()) == 2
+    assert check.main([str(sme_tree)], destination=FakeDestination(),
+                      stream=io.StringIO()) == 2
     assert 'the check could not run: RuntimeError: boom' in capsys.readouterr().err
 
 
@@ -127,14 +119,12 @@ def test_a_concern_registered_with_one_row_is_checked_and_run(tmp_path, sme_tree
                    stdout=subprocess.DEVNULL)
     event = pkg / 'root/etc/e-smith/events/migration-import'
     assert (event / 'S70nethserver-migration-dummy').exists()
-    env = dict(os.environ, PYTHONPATH=str(pkg / LIB))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join((str(pkg / LIB), TOP)))
     probe = ('import sys, io, json\n'
-             'from unittest import mock\n'
              'from nethserver_migration import check, registry\n'
+             'from tests.unit.fakes import FakeDestination\n'
              'assert registry.by_name("dummy").planned\n'
-             'dest = mock.Mock(); dest.listdir.return_value = []\n'
-             'dest.db.return_value.records.return_value = []\n'
-             'dest.device_of.return_value = 1\n'
+             'dest = FakeDestination()\n'
              'result = check.check_concern(registry.by_name("dummy"), '
              '__import__("nethserver_migration.source").source.SourceTree(sys.argv[1]), dest)\n'
              'print(json.dumps([f.to_dict() for f in result.findings]))\n')

@@ -1,5 +1,5 @@
-"""homes: plan as tables (which home goes where, owned by whom) and apply with
-Destination mocked."""
+"""homes: the plan as tables (which home goes where, owned by whom, on the accounts
+Decision), read on a saved Decision, and apply against the FakeDestination."""
 
 import io
 import os
@@ -7,76 +7,122 @@ import stat
 
 import pytest
 
-from nethserver_migration import passwords
+from nethserver_migration import steps
 from nethserver_migration.actions import accounts, homes
-from nethserver_migration.destination import CommandResult, Destination
 from nethserver_migration.fileops import MergeResult
 from nethserver_migration.report import Reporter
-from tests.unit.test_accounts_plan import ACTIVE, LOCKED, NEVER, MD5, facts, user
-from nethserver_migration.actions.accounts import SourceGroup
+from nethserver_migration.source import SourceTree
+from nethserver_migration.steps import Count, Note
+from tests.unit.fakes import FakeDestination, Passwd, dir_stat
 
 
-from tests.unit.test_accounts_apply import dest, reporter  # noqa: F401
+def reporter():
+    return Reporter('test', stream=io.StringIO(), report_dir='/nonexistent')
 
 
-class PW(object):
-    def __init__(self, uid, gid):
-        self.pw_uid, self.pw_gid = uid, gid
+def decision(provider='ldap', users=('a',), created=(), refused=(), blocked=False):
+    return accounts.Decision(provider, blocked, list(users), list(refused),
+                             sorted(set(users) | set(refused)), list(created))
 
 
-def st(uid, mode=stat.S_IFDIR | 0o700):
-    return os.stat_result((mode, 0, 0, 1, uid, 0, 0, 0, 0, 0))
+PW = Passwd('a', 'x', 1001, 1000, '', '/var/lib/nethserver/home/a', '/bin/bash')
 
 
-@pytest.mark.parametrize('home, op', [
-    (homes.Home('a', '/s/a', True, PW(1001, 1000), None), 'merge'),
-    (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1001)), 'merge'),
-    (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1234)), 'clash'),
-    (homes.Home('a', '/s/a', True, PW(1001, 1000), st(1001, stat.S_IFLNK | 0o777)), 'clash'),
-    (homes.Home('a', '/s/a', False, PW(1001, 1000), None), 'no-source-home'),
-    # not known yet, not on the destination before: the accounts action creates it
-    (homes.Home('a', '/s/a', True, None, None), 'after-create'),
-    (homes.Home('a', None, 'unsafe', None, None), 'unsafe'),
+def kinds(planned):
+    """What each step is: a typed step's op, a note's key (or 'info'), a count's label."""
+    out = []
+    for s in planned:
+        if isinstance(s, Note):
+            out.append(s.key or s.severity)
+        elif isinstance(s, Count):
+            out.append(s.label)
+        else:
+            out.append(s.op)
+    return out
+
+
+@pytest.mark.parametrize('home, created, provider, kind', [
+    (homes.Home('a', '/s/a', True, PW, None), (), 'ldap', 'merge'),
+    (homes.Home('a', '/s/a', True, PW, dir_stat(1001)), (), 'ldap', 'merge'),
+    (homes.Home('a', '/s/a', True, PW, dir_stat(1234)), (), 'ldap', 'homes.home-clash'),
+    (homes.Home('a', '/s/a', True, PW, os.stat_result((stat.S_IFLNK | 0o777, 0, 0, 1, 1001,
+                                                       0, 0, 0, 0, 0))),
+     (), 'ldap', 'homes.home-clash'),
+    (homes.Home('a', '/s/a', False, PW, None), (), 'ldap', 'users without a home on the source'),
+    # not known yet, created by the accounts action
+    (homes.Home('a', '/s/a', True, None, None), ('a',), 'ldap', 'after-create'),
+    # not known and not one accounts creates (it was there, or the domain lacks it)
+    (homes.Home('a', '/s/a', True, None, None), (), 'ldap', 'homes.user-unknown'),
+    (homes.Home('a', '/s/a', True, None, None), ('a',), 'remote-ad', 'homes.user-unknown'),
+    (homes.Home('a', None, 'unsafe', None, None), (), 'ldap', 'homes.unsafe-path'),
 ])
-def test_homes_plan(home, op):
-    steps = homes.plan(facts('ldap'), [home], ['orphan'], ['administrator'])
-    assert [s.op for s in steps] == [op, 'refused-home', 'orphan', 'admin-home']
-    if op == 'merge':
-        assert steps[0].args['owner'] == (1001, 1000)
-        assert steps[0].args['dst'] == '/var/lib/nethserver/home/a'
+def test_homes_plan(home, created, provider, kind):
+    facts = homes.Facts(decision(provider, created=created), [home], ['orphan'], ['root2'])
+    planned = homes.plan(facts)
+    assert kinds(planned) == [kind, 'homes of skipped users left in the staging tree',
+                              'homes.orphan', 'info']
+    if kind == 'merge':
+        assert planned[0] == homes.HomeMerge('a', '/s/a', '/var/lib/nethserver/home/a',
+                                             (1001, 1000))
+    if kind == 'homes.user-unknown':
+        assert planned[0].severity == ('warning' if provider == 'remote-ad' else 'error')
+        assert planned[0].obj == {'user': 'a'}
+    if kind == 'homes.home-clash':
+        assert planned[0].severity == 'warning' and planned[0].obj == {'user': 'a'}
+    assert planned[2].obj == {'home': 'orphan'} and planned[2].severity == 'notice'
 
 
 def test_homes_blocked_when_accounts_blocked():
-    assert [s.op for s in homes.plan(facts('none'), [])] == ['blocked']
+    planned = homes.plan(homes.Facts(decision(blocked=True), [], [], []))
+    assert [(s.severity, s.key) for s in planned] == [('notice', None)]
+    assert 'the accounts could not be migrated' in planned[0].message
 
 
-def test_homes_apply_merge_excludes_mail_and_reports_conflicts(dest):
+def test_homes_apply_merge_excludes_mail_and_reports_conflicts():
     result = MergeResult()
     result.linked = ['/h/a/x']
     result.conflicts = [('/h/a/y', '/h/a/y.migrated')]
     result.skipped = [('/s/a/link', 'symlink pointing outside the tree (/etc), not followed')]
-    dest.merge_tree.return_value = result
+    result.errors = [('/s/a/z', 'Permission denied')]
+    dest = FakeDestination(answers={'merge_tree': result})
     rep = reporter()
-    homes.apply([accounts.Step('merge', 'a', dict(src='/s/a', dst='/h/a', owner=(1, 2)))],
-                dest, rep)
-    dest.merge_tree.assert_called_once_with('/s/a', '/h/a', owner=(1, 2),
-                                            exclude=homes.EXCLUDE, dir_mode=0o700)
-    assert {'Maildir', 'sieve', '.dovecot.sieve'} <= set(homes.EXCLUDE)
-    assert [f.key for f in rep.findings] == ['homes.file-conflict', 'homes.file-skipped']
+    assert steps.apply([homes.HomeMerge('a', '/s/a', '/h/a', (1, 2))], dest, rep) == 1
+    assert dest.calls == [('merge_tree', '/s/a', '/h/a', (1, 2))]
+    assert {'Maildir', 'sieve', '.dovecot.sieve', '.qmail'} == set(homes.EXCLUDE)
+    assert [(f.key, f.severity, f.obj) for f in rep.findings] == [
+        ('homes.file-conflict', 'notice', {'user': 'a', 'file': '/h/a/y'}),
+        ('homes.file-skipped', 'notice', {'user': 'a', 'file': '/s/a/link'}),
+        ('homes.file-failed', 'error', {'user': 'a', 'file': '/s/a/z'})]
+    assert rep.counts == {'homes migrated': 1, 'home files placed': 1}
 
 
-# --------------------------------------------------------------------------------------
-# classic upgrade files (adupgrade)
-
-def test_a_home_whose_user_is_still_unknown_at_the_import_is_an_error(dest):
-    # present on the destination but not resolvable, or remote: no-user; created by the
-    # accounts action but still unknown when the homes run: its creation failed
-    f = facts('ldap', present={'b': 'B'})
-    steps = homes.plan(f, [homes.Home('a', '/s/a', True, None, None),
-                           homes.Home('b', '/s/b', True, None, None)])
-    assert [(s.op, s.name) for s in steps][:2] == [('after-create', 'a'), ('no-user', 'b')]
+def test_a_failed_merge_fails_that_home_alone():
+    dest = FakeDestination(fail={('merge_tree', '/s/a')})
     rep = reporter()
-    homes.apply(steps, dest, rep)
+    steps.apply([homes.HomeMerge('a', '/s/a', '/h/a', (1, 2)),
+                 homes.HomeMerge('b', '/s/b', '/h/b', (3, 4))], dest, rep)
+    assert [c[1] for c in dest.calls] == ['/s/a', '/s/b']
+    assert rep.errors == 1 and rep.counts['homes migrated'] == 1
+
+
+def test_a_home_whose_user_is_still_unknown_at_the_import_is_an_error():
+    rep = reporter()
+    steps.apply([homes.WaitsForUser('a', '/s/a')], FakeDestination(), rep)
     assert [(x.key, x.severity, x.obj) for x in rep.findings] == [
-        ('homes.user-unknown', 'error', {'user': 'a'}),
-        ('homes.user-unknown', 'error', {'user': 'b'})]
+        ('homes.user-unknown', 'error', {'user': 'a'})]
+    # migration-check says nothing of it: it is not a reporting step
+    assert steps.reporting([homes.WaitsForUser('a', '/s/a')]) == []
+
+
+def test_read_takes_the_saved_decision_and_looks_up_only_its_users(sme_tree):
+    users = sme_tree / 'home' / 'e-smith' / 'files' / 'users'
+    for name in ('a', 'skipped', 'stray'):
+        (users / name).mkdir(parents=True)
+    dest = FakeDestination(users={'a': PW})
+    dest.json[accounts.DECISION] = decision(users=('a',), refused=('skipped',))._asdict()
+    looked_up = []
+    dest.getpwnam = lambda n: looked_up.append(n) or PW
+    facts = homes.read(SourceTree(str(sme_tree)), dest)
+    assert looked_up == ['a']           # no gathering of every account again
+    assert [h.user for h in facts.homes] == ['a'] and facts.refused == ['skipped']
+    assert facts.orphans == ['stray']

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.unit.fakes import FakeDestination
 from nethserver_migration import checks
 from nethserver_migration.destination import Destination
 from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
@@ -87,17 +88,13 @@ def test_network_events_left_pending_by_a_killed_run_are_signalled_again():
 def test_network_run_journals_pending_then_done(mocker):
     from nethserver_migration.report import Reporter
     import io
-    dest = mocker.Mock()
-    dest.state_lines.return_value = []
-    dest.signal_event.return_value = True
-    source = mocker.Mock()
+    dest = FakeDestination()
     mocker.patch.object(network, 'read', return_value=net_state(
         [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})]))
-    dest.db.return_value.get.return_value = None
-    network.run(source, dest, Reporter('n', stream=io.StringIO()))
-    assert [c[0] for c in dest.state_append.call_args_list] == [
-        ('network-events', 'pending'), ('network-events', 'done')]
-    dest.state_append.reset_mock()
-    dest.signal_event.return_value = False          # a failed event stays pending
-    network.run(source, dest, Reporter('n', stream=io.StringIO()))
-    assert [c[0] for c in dest.state_append.call_args_list] == [('network-events', 'pending')]
+    network.run(None, dest, Reporter('n', stream=io.StringIO()))
+    assert dest.called('state_append') == [('network-events', 'pending'),
+                                           ('network-events', 'done')]
+    dest.calls = []
+    dest.fail = {('interface-update', None)}     # a failed event stays pending
+    network.run(None, dest, Reporter('n', stream=io.StringIO()))
+    assert dest.called('state_append') == [('network-events', 'pending')]

@@ -4,6 +4,7 @@ import os
 import pytest
 
 from tests import reports
+from tests.unit.fakes import FakeDestination
 
 from nethserver_migration import report, runner
 
@@ -39,7 +40,7 @@ def test_not_a_tree_is_one_error_line(tmp_path, report_dir):
 
 
 def test_success_saves_the_section(sme_tree, report_dir, mocker):
-    dest = mocker.Mock()
+    dest = FakeDestination()
 
     def body(source, destination, reporter):
         assert destination is dest
@@ -59,7 +60,7 @@ def test_unexpected_exception_is_one_line_and_a_traceback_file(sme_tree, report_
         raise KeyError('boom')
     out = io.StringIO()
     status = runner.main('nethserver-migration-x', Concern(body),
-                         ['p', 'migration-import', str(sme_tree)], destination=mocker.Mock(), stream=out)
+                         ['p', 'migration-import', str(sme_tree)], destination=FakeDestination(), stream=out)
     assert status == 1
     assert 'Traceback' not in out.getvalue()
     assert "stopped by an unexpected error: KeyError: 'boom'" in out.getvalue()
@@ -73,7 +74,7 @@ def test_unexpected_exception_is_a_blocking_finding_with_the_traceback(sme_tree,
         reporter.count('done before', 3)
         raise RuntimeError('bug')
     runner.main('nethserver-migration-x', Concern(body), ['p', 'migration-import', str(sme_tree)],
-                destination=mocker.Mock(), stream=io.StringIO())
+                destination=FakeDestination(), stream=io.StringIO())
     section = reports.load(os.path.join(report_dir, 'latest.json'))['actions'][0]
     trace = os.path.join(report_dir, 'nethserver-migration-x.traceback')
     assert section['exit_status'] == 1 and section['counts'] == {'done before': 3}

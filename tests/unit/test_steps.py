@@ -8,8 +8,10 @@ import pytest
 
 from nethserver_migration import esmithdb, fileops, report
 from nethserver_migration.destination import CommandResult, Destination
-from nethserver_migration.steps import (InstallFile, Run, SetProps, SetValue, Signal, apply,
-                                        module_missing, note)
+from nethserver_migration.steps import (Count, InstallFile, MergeTree, MoveInto, Run, SetProps,
+                                        SetValue, Signal, WriteFile, apply, module_missing,
+                                        note, reporting)
+from tests.unit.fakes import FakeDb, FakeDestination
 
 
 @pytest.fixture
@@ -180,3 +182,167 @@ def test_consecutive_db_steps_are_one_batch_and_one_write(tmp_path, monkeypatch,
 def test_a_run_step_names_a_destination_command_nothing_else(dest, reporter):
     apply([Run('_run', (['rm', '-rf', '/'],), 'generic')], dest, reporter)
     assert not dest._run.called and reporter.errors == 1
+
+
+# -- every handler as a table, against the FakeDestination ------------------------------
+
+def _merged(placed=0, unchanged=(), conflicts=(), skipped=(), errors=()):
+    result = fileops.MergeResult()
+    result.linked = ['/d/f{}'.format(n) for n in range(placed)]
+    result.unchanged, result.conflicts = list(unchanged), list(conflicts)
+    result.skipped, result.errors = list(skipped), list(errors)
+    return result
+
+
+@pytest.mark.parametrize('step, answers, fail, calls, lines, findings, counts, changed', [
+    (note('warning', 'w', key='k.w', obj={'user': 'a'}, remediation='r', commands=['c'],
+          count='things'), {}, (), [],
+     ['[WARNING] w -- r', '    c'], [('k.w', 'warning', {'user': 'a'}, False)],
+     {'things': 1}, 0),
+    (note('error', 'b', key='k.b', blocking=True), {}, (), [], ['[ERROR] b'],
+     [('k.b', 'error', {}, True)], {}, 0),
+    (Count('homes', 3), {}, (), [], [], [], {'homes': 3}, 0),
+    (Count('homes'), {}, (), [], [], [], {'homes': 1}, 0),
+    (Signal('e-x', ('a', 'b'), 'x'), {}, (), [('signal_event', 'e-x', 'a', 'b')],
+     ['[INFO] x: signal-event e-x a b done'], [], {'events signalled': 1}, 1),
+    (Signal('e-x', (), 'x'), {}, {('e-x', None)}, [('signal_event', 'e-x')],
+     ['[ERROR] x: signal-event e-x failed'], [], {}, 0),
+    (Run('set_timezone', ('Europe/Rome',), 'tz'), {}, (),
+     [('set_timezone', 'Europe/Rome')], ['[INFO] tz'], [], {}, 1),
+    (Run('set_timezone', ('X',), 'tz'), {'set_timezone': CommandResult(3, 'out\n', '')}, (),
+     [('set_timezone', 'X')], ['[ERROR] tz: set_timezone failed (exit 3): out'], [], {}, 0),
+    (Run('set_timezone', ('X',), 'tz'), {'set_timezone': CommandResult(3, '', '')}, (),
+     [('set_timezone', 'X')], ['[ERROR] tz: set_timezone failed (exit 3)'], [], {}, 0),
+    (InstallFile('/s/p', '/etc/p', 0o640, True, 'P', 'lp'), {}, (),
+     [('install_file', '/s/p', '/etc/p', 0o640, True, 'lp')], ['[INFO] P: /etc/p'], [],
+     {'files installed': 1}, 1),
+    (InstallFile('/s/p', '/etc/p', 0o600, False, 'P'),
+     {'install_file': ('replaced', '/etc/p')}, (),
+     [('install_file', '/s/p', '/etc/p', 0o600, False, None)],
+     ['[INFO] P: /etc/p (the previous one is kept as /etc/p.before-migration)'], [],
+     {'files installed': 1}, 1),
+    (InstallFile('/s/p', '/etc/p', 0o600, False, 'P'),
+     {'install_file': ('unchanged', '/etc/p')}, (),
+     [('install_file', '/s/p', '/etc/p', 0o600, False, None)],
+     ['[INFO] P: /etc/p (already done)'], [], {}, 0),
+    (InstallFile('/s/p', '/etc/p', 0o600, False, 'P'), {}, {('install_file', '/s/p')},
+     [('install_file', '/s/p', '/etc/p', 0o600, False, None)],
+     ['[ERROR] P: not done: [Errno 13] Permission denied'], [], {}, 0),
+    (WriteFile(b'pem', '/etc/pki/x.crt', 0o644, 'certificates.state', True, 'cert'), {}, (),
+     [('state_append', 'certificates.state', 'wrote /etc/pki/x.crt'),
+      ('write_file', '/etc/pki/x.crt', b'pem', 0o644, True)],
+     ['[INFO] cert: /etc/pki/x.crt'], [], {'files installed': 1}, 1),
+    (WriteFile(b'pem', '/etc/pki/x.key', 0o600, None, False, 'key'),
+     {'write_file': 'replaced'}, (), [('write_file', '/etc/pki/x.key', b'pem', 0o600, False)],
+     ['[INFO] key: /etc/pki/x.key (the previous one is kept as '
+      '/etc/pki/x.key.before-migration)'], [], {'files installed': 1}, 1),
+    (WriteFile(b'pem', '/etc/pki/x.key', 0o600, None, False, 'key'),
+     {'write_file': 'unchanged'}, (), [('write_file', '/etc/pki/x.key', b'pem', 0o600, False)],
+     ['[INFO] key: /etc/pki/x.key (already done)'], [], {}, 0),
+    (MergeTree('/s/root', '/root', ('.ssh',), 0o700, '/root'),
+     {'merge_tree': _merged(2, ['/root/u'], [('/root/a', '/root/a.migrated')],
+                            [('/s/root/l', 'symlink out')], [('/root/e', 'EIO')])}, (),
+     [('merge_tree', '/s/root', '/root', None)],
+     ['[INFO] /root: 2 placed, 1 already there, 1 kept beside as .migrated',
+      "[NOTICE] /root/a exists on both sides: the destination's is kept, the source's copy "
+      "is /root/a.migrated -- compare the two and keep what you need",
+      '[WARNING] /root: skipped /s/root/l: symlink out', '[ERROR] /root: /root/e: EIO'],
+     [('file.kept-destination', 'notice', {'file': '/root/a'}, False)],
+     {'files placed': 2}, 1),
+    (MergeTree('/s/root', '/root', (), None, '/root'), {'merge_tree': _merged(0, ['/root/u'])},
+     (), [('merge_tree', '/s/root', '/root', None)],
+     ['[INFO] /root: 0 placed, 1 already there, 0 kept beside as .migrated'], [],
+     {'files placed': 0}, 0),
+    (MoveInto(('/root/a.log', '/root/b.log'), '/root/logs', 'logs'), {}, (),
+     [('move_into', ('/root/a.log', '/root/b.log'), '/root/logs')],
+     ['[INFO] logs: /root/a.log -> /root/logs/a.log',
+      '[INFO] logs: /root/b.log -> /root/logs/b.log'], [], {}, 1),
+    (MoveInto(('/root/a.log',), '/root/logs', 'logs'), {'move_into': []}, (),
+     [('move_into', ('/root/a.log',), '/root/logs')], [], [], {}, 0),
+])
+def test_each_handler(step, answers, fail, calls, lines, findings, counts, changed, reporter):
+    dest = FakeDestination(answers=answers, fail=fail)
+    assert apply([step], dest, reporter) == changed
+    assert dest.calls == calls
+    assert reporter.stream.getvalue().splitlines() == lines
+    assert [(f.key, f.severity, f.obj, f.blocking) for f in reporter.findings] == findings
+    assert reporter.counts == counts
+
+
+@pytest.mark.parametrize('props, current, changed', [
+    ({'a': '1'}, None, 1),
+    ({'a': '1'}, {'a': '1'}, 0),
+    ({'a': '1', 'b': '2'}, {'a': '1'}, 1),
+    ({'a': '1'}, {'a': '2'}, 1),
+    ({'a': '1'}, {'a': '1', 'b': 'x'}, 0),
+])
+def test_set_props_already_done_only_when_every_prop_is(props, current, changed, reporter):
+    records = [esmithdb.Record('k', 'service', dict(current))] if current is not None else []
+    dest = FakeDestination(dbs={'configuration': records})
+    assert apply([SetProps('configuration', 'k', 'service', props, 'k props')], dest,
+                 reporter) == changed
+    assert dest.db('configuration').get('k').props == dict(current or {}, **props)
+    assert dest.db('configuration').get('k').type == 'service'
+    assert reporter.stream.getvalue() == '[INFO] k props{}\n'.format(
+        '' if changed else ' (already done)')
+    assert reporter.counts == ({'settings migrated': 1} if changed else {})
+
+
+@pytest.mark.parametrize('current, changed', [(None, 1), ('5000', 0), ('4000', 1)])
+def test_set_value(current, changed, reporter):
+    records = [esmithdb.Record('MinUid', current)] if current is not None else []
+    dest = FakeDestination(dbs={'configuration': records})
+    assert apply([SetValue('configuration', 'MinUid', '5000', 'uid')], dest, reporter) == changed
+    assert dest.db('configuration').get_value('MinUid') == '5000'
+    assert reporter.counts == ({'settings migrated': 1} if changed else {})
+
+
+def test_a_note_unless_failed_is_left_out_after_its_object_failed(reporter):
+    from nethserver_migration.actions.accounts import ops
+    dest = FakeDestination(fail={('user-create', 'a')})
+    apply([ops.UserCreate('a', 'A'), ops.UserCreate('b', 'B'),
+           note('warning', 'a: set it', key='k', obj={'user': 'a'}, unless_failed='a',
+                count='to do'),
+           note('warning', 'b: set it', key='k', obj={'user': 'b'}, unless_failed='b',
+                count='to do')], dest, reporter)
+    assert [(f.key, f.obj) for f in reporter.findings] == [
+        ('accounts.user-create-failed', {'user': 'a'}), ('k', {'user': 'b'})]
+    assert reporter.counts['to do'] == 1
+
+
+def test_a_db_batch_that_cannot_be_written_is_one_error(reporter):
+    class Broken(FakeDb):
+        def batch(self):
+            raise esmithdb.DbError('configuration: locked by another writer')
+    dest = FakeDestination(dbs={'configuration': Broken()})
+    changed = apply([SetProps('configuration', 'a', 'service', {'x': '1'}, 'a'),
+                     SetProps('configuration', 'b', 'service', {'x': '1'}, 'b'),
+                     Signal('e', (), 'e')], dest, reporter)
+    assert changed == 1
+    assert reporter.stream.getvalue().splitlines() == [
+        '[ERROR] DB configuration: 2 change(s) not written: configuration: locked by another '
+        'writer', '[INFO] e: signal-event e done']
+
+
+def test_an_os_error_of_a_generic_step_is_its_error_and_the_next_runs(reporter):
+    dest = FakeDestination(fail={('install_file', '/s/a')})
+    assert apply([InstallFile('/s/a', '/d/a', 0o600, False, 'A'),
+                  InstallFile('/s/b', '/d/b', 0o600, False, 'B')], dest, reporter) == 1
+    assert reporter.errors == 1 and not reporter.findings
+    assert reporter.stream.getvalue().splitlines()[0] == \
+        '[ERROR] A: not done: [Errno 13] Permission denied'
+
+
+def test_a_step_without_what_is_named_by_its_type(reporter):
+    class Db(FakeDb):
+        def merge_props(self, key, props, type_=None):
+            raise esmithdb.DbError('refused')
+    dest = FakeDestination(dbs={'x': Db()})
+    apply([SetProps('x', 'k', 't', {'a': 'b'}, '')], dest, reporter)
+    assert reporter.stream.getvalue() == '[ERROR] SetProps: not done: refused\n'
+
+
+def test_reporting_keeps_notes_and_counts_only():
+    planned = [note('info', 'a'), Count('c'), Signal('e', (), 'e'),
+               SetValue('configuration', 'k', 'v', 'k')]
+    assert reporting(planned) == planned[:2]
