@@ -40,7 +40,7 @@ def test_check_user(name, rules, key):
     refusal = names.check_user(name, rules)
     assert (refusal.key if refusal else None) == key
     if refusal:
-        assert name in refusal.reason and refusal.remediation
+        assert repr(name) in refusal.reason and refusal.remediation
 
 
 @pytest.mark.parametrize('name, rules, users, key', [
