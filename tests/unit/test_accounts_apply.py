@@ -170,11 +170,13 @@ def test_block_is_an_error_and_nothing_else():
 def test_run_saves_the_decision_that_homes_takes():
     from tests.unit.test_accounts_plan import LOCAL
     dest = FakeDestination(local_users=LOCAL)
-    f = facts('ldap', [user('alice'), user('postfix'), user('bob')], present={'bob': 'B'})
+    f = facts('ldap', [user('alice'), user('postfix'), user('bob')],
+              [SourceGroup('sales', '', ['bob', 'postfix', 'admin'])], present={'bob': 'B'})
     accounts.save_decision(f, dest)
     decision = accounts.load_decision(dest)
     assert decision == accounts.Decision('ldap', False, ['alice', 'bob'], ['postfix'],
-                                         ['alice', 'bob', 'postfix'], ['alice'])
+                                         ['alice', 'bob', 'postfix'], ['alice'],
+                                         {'sales': ['bob', 'admin']})
     dest.json[accounts.DECISION] = {'provider': 'ldap'}        # not ours: not taken
     assert accounts.load_decision(dest) is None
 

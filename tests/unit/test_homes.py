@@ -22,7 +22,7 @@ def reporter():
 
 def decision(provider='ldap', users=('a',), created=(), refused=(), blocked=False):
     return accounts.Decision(provider, blocked, list(users), list(refused),
-                             sorted(set(users) | set(refused)), list(created))
+                             sorted(set(users) | set(refused)), list(created), {})
 
 
 PW = Passwd('a', 'x', 1001, 1000, '', '/var/lib/nethserver/home/a', '/bin/bash')

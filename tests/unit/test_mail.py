@@ -1,0 +1,315 @@
+"""The mail concern (domains, addresses, forwards, spam settings, access policy): read from
+an SME tree and the FakeDestination, and the plan as tables."""
+
+import pytest
+
+from nethserver_migration import esmithdb
+from nethserver_migration.actions import accounts, mail
+from nethserver_migration.source import SourceTree
+from nethserver_migration.steps import Note, SetProps, SetRecords, Signal
+from tests.unit.fakes import FakeDestination
+
+D = 'example.org'
+SIGNAL = Signal('nethserver-mail-server-save', (), 'mail')
+DOVECOT = {'QuotaDefaultSize': '20', 'SpamFolder': 'Junk', 'SpamRetentionTime': '15d'}
+POSTFIX = {'AccessPolicies': ''}
+
+
+def decision(users=('alice', 'bob'), groups=None, refused=(), blocked=False):
+    return accounts.Decision('ldap', blocked, list(users), list(refused),
+                             sorted(set(users) | set(refused)), [],
+                             {'sales': ['alice', 'bob']} if groups is None else groups)
+
+
+def facts(domains=((D, {'Description': 'Primary domain'}),), pseudonyms=(), forwards=None,
+          spam=None, dest_domains=None, dest_accounts=None, installed=True, pending=False,
+          postfix=None, dovecot=None, smtpd_auth='enabled', **kw):
+    return mail.Facts(
+        source_dir='/src', installed=installed, domain=D,
+        source_domains=[(k, 'domain', dict(p)) for k, p in domains],
+        decision=kw.pop('decision', decision()), pseudonyms=list(pseudonyms),
+        forwards=forwards or {}, spam=spam, smtpd_auth=smtpd_auth,
+        dest_domains=dest_domains or {}, dest_accounts=dest_accounts or {},
+        postfix=dict(POSTFIX) if postfix is None else postfix,
+        dovecot=dict(DOVECOT) if dovecot is None else dovecot, pending=pending)
+
+
+def records(steps, what):
+    """{key: (type, props)} of the SetRecords step named what."""
+    found = [s for s in steps if isinstance(s, SetRecords) and s.what == what]
+    assert len(found) <= 1
+    return dict((k, (t, p)) for s in found for k, t, p in s.records)
+
+
+def said(steps, *keys):
+    return [(s.key, s.severity, s.obj) for s in steps
+            if isinstance(s, Note) and s.key and (not keys or s.key in keys)]
+
+
+def accounts_of(steps):
+    return dict((k, p['Account']) for k, (_t, p) in records(steps, 'mail addresses').items())
+
+
+# -- the module, the domains ------------------------------------------------------------
+
+def test_without_the_module_one_finding_and_nothing_else():
+    steps = mail.plan(facts(installed=False))
+    assert said(steps) == [('module.missing', 'warning', {'module': 'nethserver-mail-server'})]
+    assert len(steps) == 1
+    assert 'mail (1 domain(s), 2 user(s))' in steps[0].message
+    empty = mail.plan(facts(installed=False, domains=(), decision=decision(users=())))
+    assert [(s.severity, s.key) for s in empty] == [('info', None)]
+
+
+def test_domains_with_the_defaults_a_relay_and_the_ones_kept():
+    steps = mail.plan(facts(
+        domains=[(D, {'Description': 'Primary domain'}), ('Other.Example', {}),
+                 ('relay.example', {'MailServer': ' 10.0.0.9 ', 'Description': 'r'}),
+                 ('kept.example', {}), ('bad_domain!', {}), ('other.example', {})],
+        dest_domains={'kept.example': ('domain', {'TransportType': 'LocalDelivery'}),
+                      'kept2.example': ('domain', {})}))
+    base = dict(mail.DOMAIN_DEFAULTS)
+    assert records(steps, 'mail domains') == {
+        D: ('domain', dict(base, Description='Primary domain')),
+        'other.example': ('domain', base),
+        'relay.example': ('domain', dict(base, Description='r', TransportType='Relay',
+                                         RelayHost='10.0.0.9', RelayPort='25'))}
+    assert said(steps, 'mail.domain-refused', 'mail.domain-duplicate', 'mail.domain-kept') == [
+        ('mail.domain-refused', 'warning', {'domain': 'bad_domain!'}),
+        ('mail.domain-duplicate', 'warning', {'domain': 'other.example'})]
+    # a destination domain that differs from the source's is kept and said
+    steps = mail.plan(facts(domains=[('kept.example', {'MailServer': 'mx.example'})],
+                            dest_domains={'kept.example': ('domain', {
+                                'TransportType': 'LocalDelivery'})}))
+    assert records(steps, 'mail domains') == {}
+    assert said(steps, 'mail.domain-kept') == [('mail.domain-kept', 'notice',
+                                                {'domain': 'kept.example'})]
+
+
+# -- addresses --------------------------------------------------------------------------
+
+PSEUDONYMS = [
+    ('alice.smith', {'Account': 'alice'}),
+    ('Bob.Jones', {'Account': 'bob'}),                       # upper case key
+    ('internal', {'Account': 'alice', 'Visible': 'internal'}),
+    ('team', {'Account': 'sales'}),                          # a group
+    ('everyone', {'Account': 'shared', 'Visible': 'internal'}),
+    ('boss', {'Account': 'admin'}),
+    ('chain1', {'Account': 'chain2'}), ('chain2', {'Account': 'chain3'}),
+    ('chain3', {'Account': 'BOB'}),                          # upper case target, 3 hops
+    ('loop1', {'Account': 'loop2'}), ('loop2', {'Account': 'loop1'}),
+    ('ghost', {'Account': 'nosuchaccount'}),
+    ('gone', {'Account': 'carol'}),                          # carol is not migrated
+    ('ext', {'Account': 'partner@elsewhere.example'}),
+    ('badext', {'Account': 'partner@'}),
+    ('a/b', {'Account': 'alice'}), ('x*', {'Account': 'alice'}), ('.dot', {'Account': 'alice'}),
+    ('info@other.example', {'Account': 'bob'}),
+    ('sales@gone-domain.example', {'Account': 'bob'}),
+    ('postmaster', {'Account': 'admin'}),
+    ('alice', {'Account': 'bob'}),                           # takes a user's address
+    ('nobody', {'Account': ''}),
+]
+
+
+def address_facts(**kw):
+    return facts(domains=[(D, {}), ('other.example', {})], pseudonyms=PSEUDONYMS,
+                 decision=decision(refused=('carol',)), **kw)
+
+
+def test_every_address_corner_case():
+    steps = mail.plan(address_facts())
+    assert accounts_of(steps) == {
+        'admin@': 'admin@' + D, 'alice@': 'alice@' + D, 'bob@': 'bob@' + D,
+        'sales@': 'alice@{0},bob@{0}'.format(D),
+        'alice.smith@': 'alice@' + D, 'bob.jones@': 'bob@' + D, 'internal@': 'alice@' + D,
+        'team@': 'alice@{0},bob@{0}'.format(D), 'everyone@': 'alice@{0},bob@{0}'.format(D),
+        'boss@': 'admin@' + D, 'chain1@': 'bob@' + D, 'chain2@': 'bob@' + D,
+        'chain3@': 'bob@' + D,
+        'loop1@': 'postmaster@' + D, 'loop2@': 'postmaster@' + D,
+        'ghost@': 'postmaster@' + D, 'gone@': 'postmaster@' + D,
+        'ext@': 'partner@elsewhere.example', 'badext@': 'postmaster@' + D,
+        'info@other.example': 'bob@' + D, 'nobody@': 'postmaster@' + D}
+    access = dict((k, p['Access']) for k, (_t, p) in records(steps, 'mail addresses').items())
+    assert [k for k, a in sorted(access.items()) if a == 'private'] == ['everyone@', 'internal@']
+    assert said(steps, 'mail.target-missing', 'mail.address-refused', 'mail.domain-missing',
+                'mail.address-duplicate') == [
+        ('mail.address-refused', 'warning', {'pseudonym': '.dot'}),
+        ('mail.address-refused', 'warning', {'pseudonym': 'a/b'}),
+        ('mail.address-duplicate', 'warning', {'address': 'alice@'}),
+        ('mail.target-missing', 'warning', {'pseudonym': 'badext'}),
+        ('mail.target-missing', 'warning', {'pseudonym': 'ghost'}),
+        ('mail.target-missing', 'warning', {'pseudonym': 'gone'}),
+        ('mail.target-missing', 'warning', {'pseudonym': 'loop1'}),
+        ('mail.target-missing', 'warning', {'pseudonym': 'loop2'}),
+        ('mail.target-missing', 'warning', {'pseudonym': 'nobody'}),
+        ('mail.domain-missing', 'notice', {'pseudonym': 'sales@gone-domain.example'}),
+        ('mail.address-refused', 'warning', {'pseudonym': 'x*'})]
+    messages = dict((s.obj.get('pseudonym'), s.message) for s in steps if isinstance(s, Note)
+                    and s.key == 'mail.target-missing')
+    assert messages['ghost'] == ('pseudonym ghost: its target nosuchaccount does not exist: it '
+                                 'goes to postmaster@example.org instead')
+    assert messages['gone'].startswith('pseudonym gone: its target carol is not migrated')
+    assert messages['loop1'].startswith('pseudonym loop1: its target chain loops (loop2 -> '
+                                        'loop1 -> loop2)')
+    assert messages['badext'].startswith("pseudonym badext: its target 'partner@' is not a mail")
+    assert messages['nobody'].startswith('pseudonym nobody: it has no target')
+    assert not [s for s in steps if isinstance(s, Note) and 'postmaster' in s.message
+                and s.key is None and s.severity != 'info']
+
+
+def test_a_group_without_migrated_members_gets_no_address():
+    steps = mail.plan(facts(decision=decision(groups={'empty': [], 'sales': ['alice']})))
+    assert said(steps, 'mail.group-empty') == [('mail.group-empty', 'warning',
+                                                {'group': 'empty'})]
+    assert 'empty@' not in accounts_of(steps)
+    assert accounts_of(steps)['sales@'] == 'alice@' + D
+
+
+def test_existing_destination_addresses_are_never_overwritten():
+    dest = {'bob@': ('pseudonym', {'Account': 'bob@' + D, 'Access': 'public'}),
+            'alice@': ('pseudonym', {'Account': 'someone@else.example'}),
+            'sales@': ('user', {'MailStatus': 'enabled'})}
+    steps = mail.plan(facts(dest_accounts=dest))
+    assert sorted(accounts_of(steps)) == ['admin@']
+    assert said(steps, 'mail.address-kept') == [
+        ('mail.address-kept', 'warning', {'address': 'alice@'}),
+        ('mail.address-kept', 'warning', {'address': 'sales@'})]
+    assert 'mail: 1 address(es) already there' in [s.message for s in steps
+                                                   if isinstance(s, Note)]
+
+
+def test_blocked_accounts_no_address_but_the_domains():
+    steps = mail.plan(facts(decision=decision(blocked=True), pseudonyms=PSEUDONYMS))
+    assert records(steps, 'mail addresses') == {}
+    assert list(records(steps, 'mail domains')) == [D]
+    assert any(isinstance(s, Note) and s.message.startswith('mail addresses not migrated')
+               for s in steps)
+
+
+# -- forwards ---------------------------------------------------------------------------
+
+def test_forwards():
+    forwards = {'alice': ('forward', 'alice@elsewhere.example'), 'bob': ('both', 'carol'),
+                'admin': ('forward', 'boss@elsewhere.example'), 'dave': ('local', 'x@y.z'),
+                'erin': ('forward', 'not an address'), 'frank': ('forward', ''),
+                'gina': ('both', 'gina@elsewhere.example'), 'hank': ('', '')}
+    dest = {'gina@' + D: ('user', {'MailStatus': 'enabled', 'MailForwardStatus': 'enabled',
+                                   'MailForwardAddress': 'other@x.example'})}
+    steps = mail.plan(facts(forwards=forwards, dest_accounts=dest))
+    defaults = {'MailStatus': 'enabled', 'MailAccess': 'public', 'MailQuotaType': 'default',
+                'MailQuotaCustom': '20', 'MailSpamRetentionStatus': 'disabled',
+                'MailSpamRetentionTime': '15d'}
+    assert records(steps, 'mail forwards') == {
+        'admin@' + D: ('user', dict(defaults, MailForwardStatus='enabled',
+                                    MailForwardAddress='boss@elsewhere.example',
+                                    MailForwardKeepMessageCopy='no')),
+        'alice@' + D: ('user', dict(defaults, MailForwardStatus='enabled',
+                                    MailForwardAddress='alice@elsewhere.example',
+                                    MailForwardKeepMessageCopy='no')),
+        'bob@' + D: ('user', dict(defaults, MailForwardStatus='enabled',
+                                  MailForwardAddress='carol@' + D,
+                                  MailForwardKeepMessageCopy='yes'))}
+    assert said(steps, 'mail.forward-refused', 'mail.forward-kept') == [
+        ('mail.forward-refused', 'warning', {'user': 'erin'}),
+        ('mail.forward-refused', 'warning', {'user': 'frank'}),
+        ('mail.forward-kept', 'warning', {'user': 'gina'})]
+
+
+def test_a_forward_merges_into_a_record_without_one():
+    dest = {'alice@' + D: ('user', {'MailStatus': 'disabled', 'MailForwardStatus': 'disabled'})}
+    steps = mail.plan(facts(forwards={'alice': ('forward', 'a@x.example')}, dest_accounts=dest))
+    assert records(steps, 'mail forwards') == {'alice@' + D: ('user', {
+        'MailForwardStatus': 'enabled', 'MailForwardAddress': 'a@x.example',
+        'MailForwardKeepMessageCopy': 'no'})}
+    same = {'alice@' + D: ('user', {'MailForwardStatus': 'enabled',
+                                    'MailForwardAddress': 'a@x.example',
+                                    'MailForwardKeepMessageCopy': 'no'})}
+    steps = mail.plan(facts(forwards={'alice': ('forward', 'a@x.example')}, dest_accounts=same))
+    assert records(steps, 'mail forwards') == {} and said(steps, 'mail.forward-kept') == []
+
+
+# -- spam, access policy, the event -------------------------------------------------------
+
+@pytest.mark.parametrize('value, expected', [
+    ('0', ('infinite', False)), ('', ('infinite', False)), (None, ('infinite', False)),
+    (' 0 ', ('infinite', False)), ('1', ('1d', False)), ('3', ('2d', True)),
+    ('5', ('4d', True)), ('6', ('7d', True)), ('7', ('7d', False)), ('10', ('7d', True)),
+    ('11', ('7d', True)), ('12', ('15d', True)), ('90', ('90d', False)),
+    ('135', ('90d', True)), ('136', ('180d', True)), ('365', ('180d', True)),
+    ('abc', None), ('-3', None), ('7.5', None)])
+def test_retention(value, expected):
+    assert mail.retention(value) == expected
+
+
+@pytest.mark.parametrize('spam, dovecot, props, keys', [
+    ({'SortSpam': 'enabled', 'MessageRetentionTime': '90'}, DOVECOT,
+     {'SpamFolder': 'Junk', 'SpamRetentionTime': '90d'}, []),
+    ({'SortSpam': 'disabled', 'MessageRetentionTime': '0'}, DOVECOT,
+     {'SpamFolder': '', 'SpamRetentionTime': 'infinite'}, []),
+    ({'MessageRetentionTime': '10'}, DOVECOT, {'SpamFolder': '', 'SpamRetentionTime': '7d'},
+     [('mail.retention-rounded', 'notice', {'property': 'SpamRetentionTime'})]),
+    ({'SortSpam': 'enabled', 'MessageRetentionTime': 'x'}, dict(DOVECOT, SpamFolder=''),
+     {'SpamFolder': 'Junk'}, [('mail.bad-value', 'warning',
+                               {'property': 'MessageRetentionTime'})]),
+    ({'SortSpam': 'enabled', 'MessageRetentionTime': '15'}, DOVECOT, None, []),
+    ({'SortSpam': 'enabled'}, None, None, [('mail.no-dovecot', 'warning', {})]),
+    (None, DOVECOT, None, []),
+])
+def test_spam_settings(spam, dovecot, props, keys):
+    steps = mail.plan(facts(spam=spam)._replace(dovecot=dovecot))
+    found = [s for s in steps if isinstance(s, SetProps) and s.key == 'dovecot']
+    assert [s.props for s in found] == ([props] if props else [])
+    assert said(steps, 'mail.retention-rounded', 'mail.bad-value', 'mail.no-dovecot') == keys
+
+
+@pytest.mark.parametrize('current, auth, expected', [
+    ('', 'enabled', 'smtpauth,trustednetworks'),
+    ('', '', 'smtpauth,trustednetworks'),
+    ('', 'disabled', 'trustednetworks'),
+    ('trustednetworks', 'enabled', 'trustednetworks,smtpauth'),
+    ('smtpauth,trustednetworks', 'enabled', None),
+])
+def test_access_policy_is_added_to(current, auth, expected):
+    steps = mail.plan(facts(postfix={'AccessPolicies': current}, smtpd_auth=auth))
+    found = [s.props['AccessPolicies'] for s in steps if isinstance(s, SetProps)
+             and s.key == 'postfix']
+    assert found == ([expected] if expected else [])
+
+
+def test_the_event_once_and_only_when_something_changes_or_is_pending():
+    steps = mail.plan(facts())
+    assert [s for s in steps if isinstance(s, Signal)] == [SIGNAL] and steps[-1] == SIGNAL
+    # everything in place: nothing written, nothing signalled
+    done = facts(dest_domains={D: ('domain', dict(mail.DOMAIN_DEFAULTS))},
+                 dest_accounts=dict((k, ('pseudonym', {'Account': a})) for k, a in
+                                    accounts_of(steps).items()),
+                 postfix={'AccessPolicies': 'smtpauth,trustednetworks'})
+    again = mail.plan(done)
+    assert not [s for s in again if isinstance(s, (Signal, SetRecords, SetProps))]
+    assert again[-1].message == 'mail: nothing left to change (already done)'
+    # a run killed before its event: signalled again
+    assert mail.plan(done._replace(pending=True))[-1] == SIGNAL
+
+
+# -- read -------------------------------------------------------------------------------
+
+def test_read_on_the_saved_decision(sme_tree):
+    db = sme_tree / 'home' / 'e-smith' / 'db'
+    with open(str(db / 'accounts'), 'a') as f:
+        f.write('alias1=pseudonym|Account|admin|Visible|internal\n')
+    dest = FakeDestination(dbs={'domains': [esmithdb.Record('x.example', 'domain', {})],
+                                'accounts': [esmithdb.Record('p@', 'pseudonym', {}),
+                                             esmithdb.Record('docs', 'ibay', {})],
+                                'configuration': [esmithdb.Record('dovecot', 'service',
+                                                                  dict(DOVECOT))]},
+                           state={mail.JOURNAL: ['pending', 'done']})
+    dest.json[accounts.DECISION] = decision()._asdict()
+    state = mail.read(SourceTree(str(sme_tree)), dest)
+    assert state.decision == decision()
+    assert ('alias1', {'Account': 'admin', 'Visible': 'internal'}) in state.pseudonyms
+    assert state.dest_domains == {'x.example': ('domain', {})}
+    assert state.dest_accounts == {'p@': ('pseudonym', {})}
+    assert state.dovecot == DOVECOT and state.postfix is None and state.pending is False
+    assert state.domain == 'example.org' and state.installed is True
+    assert set(state.forwards) <= {'admin', 'alice', 'bob'}
+    assert [k for k, t, _p in state.source_domains if t == 'domain']
