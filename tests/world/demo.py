@@ -246,7 +246,7 @@ def _demo(args, tmp):
             print('\n' + stream.read())
     print_table('After (destination):', destination_summary(sandbox)
                 + settings_changes(dbs_before, db_snapshot(sandbox)))
-    print('(Mailboxes and shared folders stay empty: the mail and ibay concerns are not '
+    print('(Mailboxes and shared folders stay empty: the mailbox and ibay concerns are not '
           'built yet; see README.md.)')
     if args.keep:
         print('\nSandbox kept in {}'.format(tmp))

@@ -177,7 +177,13 @@ def test_migration_check_shows_the_addresses_it_would_create(tmp_path):
     sandbox, _m, _u = world(tmp_path, 'ldap', 1)
     proc = sandbox.run(['migration-check', '-v', SRC])
     assert proc.returncode in (0, 1)
-    assert 'mail addresses' in proc.stdout or 'SetRecords' in proc.stdout
+    lines = proc.stdout.splitlines()
+    summary = [l for l in lines if l.startswith('mail ')]
+    listed = [l for l in lines if 'step: mail addresses: ' in l]
+    assert len(summary) == 1 and ' mail addresses' in summary[0], proc.stdout
+    count = int(listed[0].split('step: mail addresses: ')[1].split(' ')[0])
+    assert '{} mail addresses'.format(count) in summary[0]
+    assert count > len(TABLE)
     assert not os.path.exists(sandbox.path('/var/lib/nethserver-migration/mail-events'))
 
 
@@ -222,3 +228,63 @@ def test_ad_one_domain(tmp_path):
     assert len(saves(sandbox)) == 1
     _keys, section = findings(sandbox)
     assert section['exit_status'] == 0
+
+
+# -- smarthost, filter lists, getmail ---------------------------------------------------
+
+def test_ldap_smarthost_without_its_password_anywhere_but_the_db(ldap):
+    sb = ldap['sb']
+    config = sb.db('configuration', readonly=True)
+    postfix = config.get('postfix')
+    # the generated SME relays through smtp.isp.example:587 with authentication
+    assert (postfix.prop('SmartHostName'), postfix.prop('SmartHostPort'),
+            postfix.prop('SmartHostStatus')) == ('smtp.isp.example', '587', 'enabled')
+    assert postfix.prop('SmartHostPassword') == 'smarthost-secret'
+    report = open(sb.path('/var/log/nethserver-migration/latest.json')).read()
+    journal = open(sb.path('/var/log/ns7-standin/journal.jsonl')).read()
+    assert 'smarthost-secret' not in report and 'smarthost-secret' not in journal
+    assert 'smarthost-secret' not in '\n'.join(sb.messages())
+    assert len(sb.journal('event', 'nethserver-mail-smarthost-save')) == 1
+
+
+def test_ldap_filter_lists(ldap):
+    rspamd = ldap['sb'].db('configuration', readonly=True).get('rspamd')
+    assert rspamd.prop('SenderBlackList') == 'junk.example,spam@bad.example'
+    assert rspamd.prop('SenderWhiteList') == 'partner@{},trusted.example'.format(
+        ldap['m']['domain_name'])
+    assert rspamd.prop('RecipientWhiteList') == 'postmaster@' + ldap['m']['domain_name']
+    data = reports.load(ldap['sb'].path('/var/log/nethserver-migration/latest.json'))
+    section = next(a for a in data['actions'] if a['action'] == 'nethserver-migration-mailfilter')
+    # the first run's findings are said again on the second: the same rules are skipped
+    assert sorted(f['object']['rule'] for f in section['findings']) == [
+        'ceo@' + ldap['m']['domain_name'], 'spam*@odd.example']
+    assert len(ldap['sb'].journal('event', 'nethserver-mail-filter-save')) == 1
+
+
+def test_ldap_getmail_module_missing_is_said(ldap):
+    data = reports.load(ldap['sb'].path('/var/log/nethserver-migration/latest.json'))
+    section = next(a for a in data['actions'] if a['action'] == 'nethserver-migration-getmail')
+    assert [(f['key'], f['object']) for f in section['findings']] == [
+        ('module.missing', {'module': 'nethserver-mail-getmail'})]
+
+
+def test_nethservice_getmail_accounts(tmp_path):
+    sandbox = Sandbox(tmp_path, provider='ldap', modules=(
+        'nethserver-samba', 'nethserver-mail-server', 'nethserver-mail-filter',
+        'nethserver-mail-getmail'))
+    manifest = smegen.generate(sandbox.path(SRC), seed=5, version='nethservice', users=5,
+                               groups=1, ibays=0, pseudonyms=0, domains=1, messages=1)
+    sandbox.install_package(os.path.join(TOP, 'root'))
+    migrate(sandbox)
+    getmail = sandbox.db('getmail', readonly=True)
+    keys = sorted(r.key for r in getmail.records())
+    assert keys and all(k.endswith('@pop.isp.example') for k in keys)
+    for record in getmail.records():
+        user = record.key.split('@')[0]
+        assert (record.prop('Account'), record.prop('Password'), record.prop('Delete'),
+                record.prop('Retriever')) == ('{}@{}'.format(user, D), 'fetch-' + user, '-1',
+                                              'SimplePOP3Retriever')
+    assert len(sandbox.journal('event', 'nethserver-getmail-save')) == 1
+    assert 'fetch-' not in open(sandbox.path('/var/log/nethserver-migration/latest.json')).read()
+    migrate(sandbox)
+    assert len(sandbox.journal('event', 'nethserver-getmail-save')) == 1

@@ -204,14 +204,17 @@ def configuration(model):
 
 def small_dbs(model):
     """domains, hosts, networks, spamassassin and the other DBs a backup holds."""
-    wbl = {'Black': 'spam@bad.example,*@junk.example',
-           'White': 'partner@{0},*@trusted.example'.format(model.domain_name)}
+    # smeserver-spamassassin's layout: one prop per address or pattern, valued White or
+    # Black (nethserver-mail's nethserver-mail-migrate-wbl reads it so).
+    wbl = {'spam@bad.example': 'Black', '*@junk.example': 'Black', 'spam*@odd.example': 'Black',
+           'partner@{0}'.format(model.domain_name): 'White', '*@trusted.example': 'White'}
     out = {
         'domains': [R(d['key'], d['type'], d['props']) for d in model.domains],
         'hosts': [R(h['key'], h['type'], h['props']) for h in model.hosts],
         'networks': [R(n['key'], n['type'], n['props']) for n in model.networks],
         'spamassassin': [R('wbl.global', 'list', wbl),
-                         R('wbl.global_to', 'list', {'White': 'postmaster@' + model.domain_name})],
+                         R('wbl.global_to', 'list', {'postmaster@' + model.domain_name: 'White',
+                                                     'ceo@' + model.domain_name: 'Black'})],
         'backups': [R(str(EPOCH - 86400), 'backup_record', {
             'BackupType': 'desktop', 'StartEpochTime': str(EPOCH - 86400),
             'EndEpochTime': str(EPOCH - 86000), 'Result': '0'})],

@@ -114,6 +114,17 @@ HANDLERS = {
         ('domain-modify', '30', 'nethserver-mail-postmap-update'),
         ('domain-delete', '30', 'nethserver-mail-postmap-update'),
     ],
+    # nethserver-mail's smarthost/, filter/ and getmail/ (createlinks-smarthost, -filter,
+    # -getmail): the events the mail concerns signal.
+    'nethserver-mail-smarthost': [
+        ('nethserver-mail-smarthost-save', '30', 'nethserver-mail-postmap-update'),
+    ],
+    'nethserver-mail-filter': [
+        ('nethserver-mail-filter-save', '20', 'nethserver-mail-filter-conf'),
+    ],
+    'nethserver-mail-getmail': [
+        ('nethserver-getmail-save', '20', 'nethserver-getmail-conf'),
+    ],
     'nethserver-ntp': [
         ('nethserver-ntp-update', '40', 'nethserver-ntp-localtime'),
         ('nethserver-ntp-update', '41', 'nethserver-ntp-clock-adjust'),
@@ -142,6 +153,10 @@ TEMPLATES = {
                                           '/etc/dovecot/dovecot.conf'],
         'nethserver-mail-server-save': ['/etc/postfix/main.cf', '/etc/postfix/virtual',
                                         '/etc/dovecot/dovecot.conf']},
+    'nethserver-mail-smarthost': {'nethserver-mail-smarthost-save': [
+        '/etc/postfix/main.cf', '/etc/postfix/sasl_passwd', '/etc/postfix/tls_policy']},
+    'nethserver-mail-filter': {'nethserver-mail-filter-save': ['/etc/rspamd/local.d/multimap.conf']},
+    'nethserver-mail-getmail': {'nethserver-getmail-save': ['/etc/cron.d/getmail']},
     'nethserver-ntp': {'nethserver-ntp-update': ['/etc/chrony.conf'],
                        'nethserver-ntp-save': ['/etc/chrony.conf']},
     'nethserver-openssh': {'nethserver-openssh-update': ['/etc/ssh/sshd_config',

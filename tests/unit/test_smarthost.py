@@ -1,0 +1,83 @@
+"""The smarthost concern: SMTPSmartHost and smtp-auth-proxy -> postfix SmartHost*, as
+tables; the password never said."""
+
+import pytest
+
+from nethserver_migration import esmithdb
+from nethserver_migration.actions import smarthost
+from nethserver_migration.source import SourceTree
+from nethserver_migration.steps import Note, SetProps, Signal
+from tests.unit.fakes import FakeDestination
+
+SIGNAL = Signal('nethserver-mail-smarthost-save', (), 'smarthost')
+PROXY = {'status': 'enabled', 'Userid': 'relayuser', 'Passwd': 's3cret', 'PeerPort': '587'}
+
+
+def facts(host='smtp.isp.example', proxy=None, postfix=None, installed=True):
+    return smarthost.Facts('/src', installed, host, dict(PROXY) if proxy is None else proxy,
+                           {} if postfix is None else postfix)
+
+
+def props(**kw):
+    out = {'SmartHostName': 'smtp.isp.example', 'SmartHostPort': '587',
+           'SmartHostUsername': 'relayuser', 'SmartHostPassword': 's3cret',
+           'SmartHostStatus': 'enabled', 'SmartHostTlsStatus': 'disabled'}
+    out.update(kw)
+    return out
+
+
+def said(steps):
+    return [(s.key, s.severity, s.obj) for s in steps if isinstance(s, Note) and s.key]
+
+
+OBJ = {'smarthost': 'smtp.isp.example'}
+
+
+@pytest.mark.parametrize('state, written, keys', [
+    (facts(), props(), []),
+    (facts(proxy={'status': 'disabled', 'Userid': 'u', 'Passwd': 'p', 'PeerPort': '25'}),
+     props(SmartHostPort='25', SmartHostUsername='', SmartHostPassword=''), []),
+    (facts(proxy={}), props(SmartHostPort='25', SmartHostUsername='', SmartHostPassword=''),
+     []),
+    (facts(proxy=dict(PROXY, PeerPort='465')),
+     props(SmartHostPort='465', SmartHostStatus='disabled', SmartHostTlsStatus='enabled'),
+     [('smarthost.implicit-tls', 'warning', OBJ)]),
+    (facts(host='10.1.2.3'), props(SmartHostName='10.1.2.3'), []),
+    (facts(host='bad host!'), None, [('smarthost.bad-value', 'warning',
+                                      {'smarthost': 'bad host!'})]),
+    (facts(proxy=dict(PROXY, PeerPort='99999')), None, [('smarthost.bad-value', 'warning', OBJ)]),
+    (facts(proxy=dict(PROXY, Passwd='a|b')), None, [('smarthost.unstorable', 'warning', OBJ)]),
+    (facts(postfix={'SmartHostStatus': 'enabled', 'SmartHostName': 'other.example',
+                    'SmartHostPort': '25'}), None, [('smarthost.kept', 'warning', OBJ)]),
+    # the destination's own, disabled: replaced by the source's
+    (facts(postfix={'SmartHostStatus': 'disabled', 'SmartHostName': 'other.example'}), props(),
+     []),
+    (facts(postfix=props()), None, []),
+    (facts(host=''), None, []),
+])
+def test_plan(state, written, keys):
+    steps = smarthost.plan(state)
+    sets = [s for s in steps if isinstance(s, SetProps)]
+    assert [s.props for s in sets] == ([written] if written else [])
+    assert [s for s in steps if isinstance(s, Signal)] == ([SIGNAL] if written else [])
+    assert said(steps) == keys
+    for step in steps:        # the password is in the props only, never in a message
+        text = getattr(step, 'message', None) or getattr(step, 'what', '')
+        assert 's3cret' not in text and 'a|b' not in text
+
+
+def test_without_the_module():
+    steps = smarthost.plan(facts(installed=False))
+    assert said(steps) == [('module.missing', 'warning', {'module': 'nethserver-mail-smarthost'})]
+
+
+def test_read(sme_tree):
+    db = sme_tree / 'home' / 'e-smith' / 'db' / 'configuration'
+    with open(str(db), 'a') as f:
+        f.write('SMTPSmartHost=smtp.isp.example\nsmtp-auth-proxy=service|PeerPort|465|status|enabled\n')
+    dest = FakeDestination(dbs={'configuration': [esmithdb.Record('postfix', 'service',
+                                                                  {'SmartHostPort': '25'})]})
+    state = smarthost.read(SourceTree(str(sme_tree)), dest)
+    assert state == smarthost.Facts(str(sme_tree), True, 'smtp.isp.example',
+                                    {'PeerPort': '465', 'status': 'enabled'},
+                                    {'SmartHostPort': '25'})
