@@ -9,6 +9,7 @@ import pytest
 from nethserver_migration import esmithdb, fileops, report
 from nethserver_migration.destination import CommandResult, Destination
 from nethserver_migration.steps import (Count, InstallFile, MergeTree, MoveInto, Run, SetProps,
+                                        SetRecords,
                                         SetValue, Signal, WriteFile, apply, module_missing,
                                         note, reporting)
 from tests.unit.fakes import FakeDb, FakeDestination
@@ -346,3 +347,87 @@ def test_reporting_keeps_notes_and_counts_only():
     planned = [note('info', 'a'), Count('c'), Signal('e', (), 'e'),
                SetValue('configuration', 'k', 'v', 'k')]
     assert reporting(planned) == planned[:2]
+
+
+# -- SetRecords, failures on a user, progress ------------------------------------------
+
+def test_set_records_writes_what_differs_in_one_batch_and_says_it_in_one_line(reporter):
+    db = FakeDb([esmithdb.Record('same@', 'pseudonym', {'Account': 'a'}),
+                 esmithdb.Record('other@', 'pseudonym', {'Account': 'x'})])
+    batches = []
+    real = db.batch
+
+    def batch():
+        batches.append(1)
+        return real()
+    db.batch = batch
+    dest = FakeDestination(dbs={'accounts': db})
+    step = SetRecords('accounts', (('same@', 'pseudonym', {'Account': 'a'}),
+                                   ('other@', 'pseudonym', {'Account': 'b'}),
+                                   ('new@', 'pseudonym', {'Account': 'c', 'Access': 'public'})),
+                      'mail addresses', 'addresses')
+    assert apply([step], dest, reporter) == 1
+    assert batches == [1]
+    assert db.get('other@').props == {'Account': 'b'}
+    assert (db.get('new@').type, db.get('new@').props) == ('pseudonym', {'Account': 'c',
+                                                                         'Access': 'public'})
+    assert reporter.stream.getvalue() == '[INFO] mail addresses: 2 written, 1 already there\n'
+    assert reporter.counts == {'addresses': 2}
+    again = report.Reporter('t', stream=io.StringIO(), report_dir='/nonexistent')
+    assert apply([step], dest, again) == 0
+    assert again.stream.getvalue() == '[INFO] mail addresses: 0 written, 3 already there\n'
+    assert again.counts == {}
+
+
+def test_set_records_one_unstorable_value_fails_its_record_alone(reporter, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setattr(esmithdb, 'DB_DIR', str(tmp_path))
+    dest = Destination()
+    step = SetRecords('accounts', (('a@', 'pseudonym', {'Account': 'x|y'}),
+                                   ('b@', 'pseudonym', {'Account': 'b'})), 'addresses', 'n')
+    assert apply([step], dest, reporter) == 1
+    lines = reporter.stream.getvalue().splitlines()
+    assert lines[0].startswith("[ERROR] addresses: a@ not written: key 'a@': property "
+                               "'Account' contains \"|\"")
+    assert lines[1] == '[INFO] addresses: 1 written, 0 already there'
+    assert esmithdb.Database(str(tmp_path / 'accounts')).get('b@').props == {'Account': 'b'}
+    assert reporter.errors == 1 and reporter.counts == {'n': 1}
+
+
+def test_a_typed_step_that_raises_fails_its_user_with_a_finding(reporter):
+    from nethserver_migration.actions.accounts import ops
+
+    class Refusing(FakeDestination):
+        def signal_event(self, event, *args):
+            raise ValueError('embedded null byte')
+    dest = Refusing()
+    assert apply([ops.UserCreate('bob', 'B'), ops.GroupCreate('g', ['bob', 'al'], ''),
+                  note('info', 'after')], dest, reporter) == 0
+    assert [(f.key, f.severity, f.obj, f.remediation) for f in reporter.findings] == [
+        ('accounts.step-failed', 'error', {'user': 'bob'},
+         'fix the cause and run the import again'),
+        ('accounts.step-failed', 'error', {'group': 'g'}, 'fix the cause and run the import again')]
+    assert [f.message for f in reporter.findings] == [
+        'user-create of bob: not done: embedded null byte',
+        'group-create of g: not done: embedded null byte']
+    assert reporter.stream.getvalue().splitlines()[-1] == '[INFO] after'
+
+
+def test_progress_is_per_kind_of_step(reporter):
+    from nethserver_migration.actions import homes
+    from nethserver_migration.actions.accounts import ops
+    planned = [ops.UserCreate('u{}'.format(n), 'U') for n in range(200)] + \
+        [homes.HomeMerge('u{}'.format(n), '/s', '/d', (1, 1)) for n in range(100)]
+    apply(planned, FakeDestination(), reporter)
+    assert [l for l in reporter.stream.getvalue().splitlines()
+            if ' of ' in l and l.split(':')[0] in ('[INFO] users', '[INFO] homes')] == [
+        '[INFO] users: 100 of 200', '[INFO] users: 200 of 200', '[INFO] homes: 100 of 100']
+
+
+def test_changed_counts_every_run_and_single(reporter):
+    dest = FakeDestination()
+    planned = [SetValue('configuration', 'A', '1', 'a'), SetValue('configuration', 'B', '2', 'b'),
+               Signal('e', (), 'e'), note('info', 'n'), Count('c'),
+               SetProps('hosts', 'h', 'self', {'x': '1'}, 'h'),
+               SetProps('configuration', 'C', 't', {'p': 'q'}, 'c')]
+    assert apply(planned, dest, reporter) == 5
