@@ -10,8 +10,9 @@ from nethserver_migration import esmithdb, fileops, report
 from nethserver_migration.destination import CommandResult, Destination
 from nethserver_migration.steps import (Count, InstallFile, MergeTree, MoveInto, Run, SetProps,
                                         SetRecords,
-                                        SetValue, Signal, WriteFile, apply, module_missing,
-                                        note, reporting)
+                                        SetValue, Signal, WriteFile, apply, info,
+                                        module_missing, note, reporting)
+from nethserver_migration.steps import Note
 from tests.unit.fakes import FakeDb, FakeDestination
 
 
@@ -250,6 +251,21 @@ def _merged(placed=0, unchanged=(), conflicts=(), skipped=(), errors=()):
       '[WARNING] /root: skipped /s/root/l: symlink out', '[ERROR] /root: /root/e: EIO'],
      [('file.kept-destination', 'notice', {'file': '/root/a'}, False)],
      {'files placed': 2}, 1),
+    (MergeTree('/s/root', '/root', (), None, '/root'), {'merge_tree': _merged(1)}, (),
+     [('merge_tree', '/s/root', '/root', None)],
+     ['[INFO] /root: 1 placed, 0 already there, 0 kept beside as .migrated'], [],
+     {'files placed': 1}, 1),
+    (InstallFile('/s/p', '/etc/p', 0o600, False, 'P'),
+     {'install_file': ('beside', '/etc/p.migrated')}, (),
+     [('install_file', '/s/p', '/etc/p', 0o600, False, None)],
+     ["[WARNING] P: /etc/p already exists with other content and is kept; the source's copy "
+      "is /etc/p.migrated -- compare the two files and keep the one you want"],
+     [('file.kept-destination', 'warning', {'file': '/etc/p'}, False)],
+     {'files installed': 1}, 1),
+    (Run('no_such', (), 'x'), {}, (), [],
+     ['[ERROR] x: not done: no_such is not a command of the destination'], [], {}, 0),
+    (SetValue('configuration', 'MinUid', '5000', 'uid'), {}, (), [], ['[INFO] uid'], [],
+     {'settings migrated': 1}, 1),
     (MergeTree('/s/root', '/root', (), None, '/root'), {'merge_tree': _merged(0, ['/root/u'])},
      (), [('merge_tree', '/s/root', '/root', None)],
      ['[INFO] /root: 0 placed, 1 already there, 0 kept beside as .migrated'], [],
@@ -431,3 +447,21 @@ def test_changed_counts_every_run_and_single(reporter):
                SetProps('hosts', 'h', 'self', {'x': '1'}, 'h'),
                SetProps('configuration', 'C', 't', {'p': 'q'}, 'c')]
     assert apply(planned, dest, reporter) == 5
+
+
+def test_the_little_helpers_word_for_word():
+    assert info('hello') == Note('info', None, 'hello', {}, None, (), None, None, False)
+    assert Note('notice', 'k', 'm', {}, None, ()) == note('notice', 'm', key='k')
+    assert Count('c') == Count('c', 1)
+    assert InstallFile('s', 'd', 0o600, False, 'w').group is None
+    found = module_missing('nethserver-x', 'X things')
+    assert (found.message, found.remediation, found.commands) == (
+        'X things: the source uses it but nethserver-x is not installed here; nothing of it '
+        'was changed', 'install nethserver-x and run the import again',
+        ('yum install -y nethserver-x', 'signal-event migration-import /var/lib/migration'))
+
+
+def test_already_done_lines(reporter):
+    dest = FakeDestination(dbs={'configuration': [esmithdb.Record('MinUid', '5000')]})
+    apply([SetValue('configuration', 'MinUid', '5000', 'uid')], dest, reporter)
+    assert reporter.stream.getvalue() == '[INFO] uid (already done)\n'
