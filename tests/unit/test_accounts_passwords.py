@@ -92,6 +92,7 @@ def test_smbpasswd_line_has_no_lm_and_the_lock_flag():
     (DES[:12], None), (DES + 'x', None), ('ab!nggxhB/yWI', None),
     ('*', None), ('!!', None), ('x', None), ('', None), (None, None), ('{SSHA}abc', None),
     ('{CRYPT}', None), ('!' * 3, None), ('x' + MD5, None), (MD5 + '\n', None),
+    ('XabJnggxhB/yW', 'XabJnggxhB/yW'),           # a DES hash may start with X
 ])
 def test_usable_crypt(value, bare):
     assert passwords.usable_crypt(value) == bare
@@ -127,6 +128,8 @@ def test_usable_nt(value, nt):
                                                          'smbpasswd', None)),
     (dict(ldif={'userpassword': ' !* '}), (None, None, True, True, None, None)),
     (dict(ldif={'userpassword': '{CRYPT}*'}), (None, None, True, True, None, None)),
+    (dict(ldif={'userpassword': 'X'}),
+     (None, None, True, False, None, 'a clear text password')),
     (dict(ldif={'userpassword': '{SHA'}),
      (None, None, True, False, None, 'a clear text password')),
     (dict(shadow=shadow(MD5), ldif={'sambaacctflags': '[U          ]'}),

@@ -313,3 +313,83 @@ def test_read_on_the_saved_decision(sme_tree):
     assert state.domain == 'example.org' and state.installed is True
     assert set(state.forwards) <= {'admin', 'alice', 'bob'}
     assert [k for k, t, _p in state.source_domains if t == 'domain']
+
+
+def test_every_message_word_for_word():
+    steps = mail.plan(address_facts(
+        spam={'SortSpam': 'enabled', 'MessageRetentionTime': '10'},
+        forwards={'erin': ('forward', 'bad one'), 'gina': ('both', 'g@x.example')},
+        dest_accounts={'gina@' + D: ('user', {'MailForwardStatus': 'enabled',
+                                              'MailForwardAddress': 'o@x.example'}),
+                       'team@': ('pseudonym', {'Account': 'z@x.example'})},
+        dest_domains={'other.example': ('domain', {'TransportType': 'Relay'})}))
+    assert [type(s).__name__ + ' ' + s.what for s in steps if not isinstance(s, Note)] == [
+        'SetRecords mail addresses', "SetProps spam folder 'Junk', retention 7d",
+        'SetProps postfix AccessPolicies smtpauth,trustednetworks', 'SetRecords mail domains',
+        'Signal mail']
+    refused = ('warning', 'mail.address-refused', 'pseudonym {!r}: NethServer does not accept '
+               'this address (letters, digits, "_", "-" and single dots only): not migrated',
+               'create an address of an accepted form in the Server Manager (Email > '
+               'Addresses) if it is still needed')
+    point = 'point it at an existing mailbox in the Server Manager (Email > Addresses)'
+    missing = ('warning', 'mail.target-missing', 'pseudonym {}: {}: it goes to '
+               'postmaster@example.org instead', point)
+    expected = [
+        ('notice', 'mail.domain-kept', 'mail domain other.example: this server already has it '
+         'and keeps its settings', 'check it in the Server Manager (Email > Domains)'),
+        refused[:2] + (refused[2].format('.dot'), refused[3]),
+        refused[:2] + (refused[2].format('a/b'), refused[3]),
+        ('warning', 'mail.address-duplicate', 'address alice@ (alice) is already the address '
+         'of alice: not migrated', None),
+        missing[:2] + (missing[2].format('badext', "its target 'partner@' is not a mail "
+                                         "address"), point),
+        missing[:2] + (missing[2].format('ghost', 'its target nosuchaccount does not exist'),
+                       point),
+        missing[:2] + (missing[2].format('gone', 'its target carol is not migrated'), point),
+        missing[:2] + (missing[2].format('loop1', 'its target chain loops (loop2 -> loop1 -> '
+                                         'loop2)'), point),
+        missing[:2] + (missing[2].format('loop2', 'its target chain loops (loop1 -> loop2 -> '
+                                         'loop1)'), point),
+        missing[:2] + (missing[2].format('nobody', 'it has no target'), point),
+        ('info', None, "pseudonym postmaster: postmaster is the mail server's own (to root "
+         "unless you change it): not migrated", None),
+        ('notice', 'mail.domain-missing', 'pseudonym sales@gone-domain.example: the source no '
+         'longer serves the domain gone-domain.example: not migrated', None),
+        refused[:2] + (refused[2].format('x*'), refused[3]),
+        ('warning', 'mail.address-kept', 'address team@ (team): this server already has it, '
+         'going to z@x.example; kept (the source sent it to alice@example.org,bob@example.org)',
+         'check it in the Server Manager (Email > Addresses)'),
+        ('warning', 'mail.forward-refused', "user erin: its forward address 'bad one' is not a "
+         "mail address: mail stays in its mailbox",
+         'set the forward in the Server Manager (Users > Email)'),
+        ('warning', 'mail.forward-kept', 'user gina: this server already forwards its mail to '
+         'o@x.example; kept (the source forwarded to g@x.example)', None),
+        ('notice', 'mail.retention-rounded', 'mail: spam was kept 10 days on the source; '
+         'NethServer offers 1, 2, 4, 7, 15, 30, 60, 90, 180: 7d is set', None)]
+    assert [(s.severity, s.key, s.message, s.remediation) for s in steps
+            if isinstance(s, Note)] == expected
+
+
+def test_the_other_messages_word_for_word():
+    steps = mail.plan(facts(domains=[('a.example', {}), ('A.example', {}), ('b_c!', {})],
+                            decision=decision(groups={'empty': []}, blocked=False),
+                            spam={'MessageRetentionTime': 'x'}))
+    assert [(s.key, s.message) for s in steps if isinstance(s, Note) and s.key] == [
+        ('mail.domain-duplicate', 'mail domain a.example appears twice in the source (in '
+         'other case): the first one is migrated'),
+        ('mail.domain-refused', "mail domain 'b_c!' is not a valid domain name: not migrated"),
+        ('mail.group-empty', 'group empty: none of its members is migrated: its address '
+         'empty@ is not created'),
+        ('mail.bad-value', "mail: spam retention 'x' is not a number of days: this server's "
+         "15d is kept")]
+    blocked = mail.plan(facts(decision=decision(blocked=True)))
+    assert [s.message for s in blocked if isinstance(s, Note)][0] == (
+        'mail addresses not migrated: the accounts could not be migrated (see the accounts '
+        'action\'s blocking finding)')
+    nodovecot = mail.plan(facts(spam={'SortSpam': 'enabled'})._replace(dovecot=None))
+    found = [s for s in nodovecot if isinstance(s, Note) and s.key == 'mail.no-dovecot'][0]
+    assert (found.message, found.remediation) == (
+        'mail: this server has no dovecot record: the spam folder and retention are not set',
+        'signal-event nethserver-mail-server-update, then run the import again')
+    assert [s.message for s in mail.plan(facts(spam=None)) if isinstance(s, Note)] == [
+        'mail: the source has no spamassassin settings']
