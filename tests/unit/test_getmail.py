@@ -117,3 +117,32 @@ def test_read_both_sources(sme_tree):
         getmail.Fetch('FM-Accounts', 'fm@pop.x.example', 'fmuser', 'pop.x.example', 'fm',
                       'pw2', 'pop3', True, True)]
     assert state.users == {'alice', 'fmuser', 'admin'} and state.existing == {'old': {'a': 'b'}}
+
+
+def test_every_message_word_for_word():
+    steps = getmail.plan(facts([
+        fetch(protocol='etrn'), fetch(key='b', user='carol'), fetch(key='c', server='bad server'),
+        fetch(key='d', username=''), fetch(key='e', password='a|b'), fetch(key='f')],
+        problems=[('u', 2, 'why')], existing={'f': {}}))
+    add = 'add it in the Server Manager (Email > Connector)'
+    assert [(s.severity, s.message, s.remediation) for s in steps if isinstance(s, Note)] == [
+        ('warning', 'user u: fetchmail account 2 of FM-Accounts is not migrated: why', add),
+        ('warning', "remote mailbox alice@pop.isp.example (for alice) not migrated: getmail "
+         "cannot fetch with 'etrn'", add),
+        ('warning', "remote mailbox b (for carol) not migrated: its local user 'carol' is not "
+         "migrated", add),
+        ('warning', "remote mailbox c (for alice) not migrated: its server 'bad server' is not "
+         "a host name", add),
+        ('warning', 'remote mailbox d (for alice) not migrated: it has no user name', add),
+        ('warning', 'remote mailbox e (for alice) not migrated: its user name or password holds '
+         'a character the e-smith DB cannot store ("|" or a control character)', add),
+        ('notice', 'remote mailbox f: this server already fetches it; its settings are kept',
+         None),
+        ('info', 'getmail: nothing left to add (already done)', None)]
+    missing = getmail.plan(facts([fetch()], installed=False))[0]
+    assert missing.message.startswith('remote mailboxes fetched (1): the source uses it')
+    assert getmail.plan(facts())[0].message == 'getmail: the source fetches no remote mailbox'
+    one = getmail.plan(facts([fetch()]))
+    assert [type(s).__name__ for s in one] == ['SetRecords', 'Signal']
+    assert (one[0].db, one[0].what, one[0].count) == ('getmail', 'remote mailboxes fetched',
+                                                      'remote mailboxes')

@@ -77,3 +77,32 @@ def test_read_without_and_with_the_db(sme_tree):
     state = mailfilter.read(SourceTree(str(sme_tree)), dest)
     assert (state.senders, state.recipients) == ({'spam@bad.example': 'Black'},
                                                  {'ceo@x.example': 'White'})
+
+
+def test_every_message_word_for_word():
+    steps = mailfilter.plan(facts(senders={'a@b.example': 'Black', 'x*': 'White'},
+                                  recipients={'c@d.example': 'Black', 'e@f.example': 'grey'}))
+    add = 'add an equivalent rule in the Server Manager (Email > Filter) if it is still wanted'
+    assert [(s.severity, s.message, s.remediation) for s in steps if isinstance(s, Note)] == [
+        ('warning', "mail filter recipient rule 'c@d.example' not migrated: NethServer has no "
+         "recipient Black list", add),
+        ('warning', "mail filter recipient rule 'e@f.example' not migrated: its kind 'grey' is "
+         "neither White nor Black", add),
+        ('warning', "mail filter sender rule 'x*' not migrated: rspamd takes an address, a "
+         "domain or *@domain, not this pattern", add)]
+    assert [s.what for s in steps if not isinstance(s, Note)] == [
+        'mail filter lists: SenderBlackList +1', 'mail filter']
+    assert [s.message for s in mailfilter.plan(facts())] == [
+        'mail filter: the source has no white or black list']
+    assert mailfilter.plan(facts(senders={'a@b.example': 'Black'}, installed=False))[0].message \
+        .startswith('mail filter lists (1 rule(s)): the source uses it')
+    norspamd = mailfilter.plan(facts(senders={'a@b.example': 'Black'})._replace(rspamd=None))[0]
+    assert (norspamd.message, norspamd.remediation) == (
+        'mail filter: this server has no rspamd record: the lists are not migrated',
+        'signal-event nethserver-mail-filter-update, then run the import again')
+    done = mailfilter.plan(facts(senders={'a@b.example': 'Black'},
+                                 rspamd=dict(EMPTY, SenderBlackList='a@b.example')))
+    assert [s.message for s in done] == ['mail filter lists (already done)']
+    two = mailfilter.plan(facts(senders={'a@b.example': 'White', 'c@d.example': 'White'},
+                                rspamd=dict(EMPTY, SenderWhiteList='z@z.example')))
+    assert two[0].what == 'mail filter lists: SenderWhiteList +2'

@@ -81,3 +81,42 @@ def test_read(sme_tree):
     assert state == smarthost.Facts(str(sme_tree), True, 'smtp.isp.example',
                                     {'PeerPort': '465', 'status': 'enabled'},
                                     {'SmartHostPort': '25'})
+
+
+@pytest.mark.parametrize('state, said_, what', [
+    (facts(), [], ['SetProps smarthost smtp.isp.example:587 with authentication',
+                   'Signal smarthost']),
+    (facts(proxy={}), [], ['SetProps smarthost smtp.isp.example:25', 'Signal smarthost']),
+    (facts(proxy=dict(PROXY, PeerPort='465')), [(
+        'warning', "smarthost smtp.isp.example:465 uses SMTPS (TLS from the first byte), which "
+        "NethServer 7's smarthost cannot speak: it is configured but left disabled, and mail "
+        "goes straight to the recipients' servers", 'ask the provider for its submission port '
+        '(587, STARTTLS), then set it and enable the smarthost in the Server Manager (Email > '
+        'Relay)')], ['SetProps smarthost smtp.isp.example:465 with authentication',
+                     'Signal smarthost']),
+    (facts(host='bad host!'), [('warning', "smarthost 'bad host!' is not a host name: not "
+                                "migrated", None)], []),
+    (facts(proxy=dict(PROXY, PeerPort='99999')), [
+        ('warning', "smarthost smtp.isp.example: port '99999' is not a port: not migrated",
+         None)], []),
+    (facts(proxy=dict(PROXY, Passwd='a|b')), [
+        ('warning', 'smarthost smtp.isp.example: its user name or password holds a character '
+         'the e-smith DB cannot store ("|" or a control character): not migrated',
+         'set the smarthost in the Server Manager (Email > Relay)')], []),
+    (facts(postfix={'SmartHostStatus': 'enabled', 'SmartHostName': 'other.example',
+                    'SmartHostPort': '25'}), [
+        ('warning', 'smarthost: this server already relays through other.example:25; kept '
+         '(the source used smtp.isp.example:587)', None)], []),
+    (facts(postfix={'SmartHostStatus': 'enabled', 'SmartHostName': 'smtp.isp.example',
+                    'SmartHostPort': '587'}), [],
+     ['SetProps smarthost smtp.isp.example:587 with authentication', 'Signal smarthost']),
+    (facts(postfix=props()), [('info', 'smarthost smtp.isp.example:587 (already done)', None)],
+     []),
+    (facts(host=''), [('info', 'smarthost: the source sends mail directly (no SMTPSmartHost)',
+                       None)], []),
+])
+def test_every_message_word_for_word(state, said_, what):
+    steps = smarthost.plan(state)
+    assert [(s.severity, s.message, s.remediation) for s in steps if isinstance(s, Note)] == \
+        said_
+    assert [type(s).__name__ + ' ' + s.what for s in steps if not isinstance(s, Note)] == what
