@@ -9,6 +9,7 @@ from nethserver_migration.actions.accounts import Facts, SourceGroup, SourceUser
 from nethserver_migration.actions.accounts import names, ops as typed, passwords
 from nethserver_migration.source import ShadowEntry, SmbpasswdEntry
 from nethserver_migration.steps import Count, Note
+from tests.unit import golden
 
 MD5 = '$1$abcdefgh$0123456789abcdefghijkl'
 NT = '8846F7EAEE8FB117AD06BDD830B7586C'
@@ -73,8 +74,9 @@ RESET = ('accounts.password-never-set', 'accounts.password-not-carried')
     ('remote-ad', 'ADS', True, None),
     ('ldap', 'BDC', True, None),
 ])
-def test_provider_against_role(provider, role, dc_running, key):
+def test_provider_against_role(request, provider, role, dc_running, key):
     steps = accounts.plan(facts(provider, [user('jdoe')], role=role, dc_running=dc_running))
+    golden.plan(request, steps)
     if key is None:
         assert not [s for s in steps if isinstance(s, Note) and s.blocking]
         if provider == 'remote-ad':
@@ -87,11 +89,12 @@ def test_provider_against_role(provider, role, dc_running, key):
         assert steps[0].remediation
 
 
-def test_ldap_fresh_users_groups_passwords():
+def test_ldap_fresh_users_groups_passwords(request):
     f = facts('ldap', [user('alice'), user('bob', LOCKED), user('carol', NEVER),
                        user('dave', NT_ONLY)],
               [SourceGroup('sales', 'Sales', ['alice', 'bob', 'admin', 'ghost'])])
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert ops(steps, 'user-create') == [('user-create', n) for n in
                                          ('alice', 'bob', 'carol', 'dave')]
     assert ops(steps, 'lpasswd') == [('lpasswd', 'alice'), ('lpasswd', 'bob')]
@@ -111,12 +114,13 @@ def test_ldap_fresh_users_groups_passwords():
         ('accounts.admin-kept', 'info', {'user': 'admin'})]
 
 
-def test_filtering_is_never_silent():
+def test_filtering_is_never_silent(request):
     users = [user('administrator'), user('Guest'), user('postfix'), user('3rdfloor'),
              user('ok')]
     groups = [SourceGroup('locals', '', ['ok']), SourceGroup('wheel', '', []),
               SourceGroup('team', '', ['ok', 'postfix'])]
     steps = accounts.plan(facts('ad', users, groups, has_smbpasswd=False))
+    golden.plan(request, steps, '1')
     skips = said(steps, 'accounts.name-reserved', 'accounts.name-clash-local',
                  'accounts.name-invalid')
     assert skips == [('accounts.name-reserved', 'warning', {'user': 'administrator'}),
@@ -130,6 +134,7 @@ def test_filtering_is_never_silent():
     assert ops(steps, 'user-create') == [('user-create', 'ok')]
     # on a local LDAP, AD's own names are ordinary users
     steps = accounts.plan(facts('ldap', users, groups))
+    golden.plan(request, steps, '2')
     assert said(steps)[:2] == [('accounts.name-invalid', 'warning', {'user': 'Guest'}),
                                ('accounts.name-clash-local', 'warning', {'user': 'postfix'})]
     assert ops(steps, 'user-create') == [('user-create', 'administrator'),
@@ -140,10 +145,11 @@ def test_filtering_is_never_silent():
         '(see above)'
 
 
-def test_home_clash_skips_a_new_user_only():
+def test_home_clash_skips_a_new_user_only(request):
     f = facts('ldap', [user('alice'), user('bob')], homes={'alice': 1234, 'bob': 1001},
               present={'bob': 'First Last'})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert said(steps, 'accounts.home-clash') == [
         ('accounts.home-clash', 'warning', {'user': 'alice'})]
     assert ops(steps, 'user-create') == []
@@ -156,23 +162,25 @@ def test_home_clash_skips_a_new_user_only():
     assert said(accounts.plan(f), 'accounts.home-clash') == []
 
 
-def test_rerun_creates_nothing_and_adds_members_only():
+def test_rerun_creates_nothing_and_adds_members_only(request):
     users = [user('alice'), user('bob')]
     f = facts('ldap', users, [SourceGroup('sales', '', ['alice', 'bob'])],
               present={'alice': 'First Last', 'bob': 'First Last'},
               group_members={'sales': {'alice', 'bob', 'zoe'}},
               state={'create alice', 'password alice', 'create bob', 'password bob'})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert ops(steps, 'user-create', 'user-modify', 'lpasswd', 'group-create',
                'group-modify') == []
 
 
-def test_interrupted_run_converges():
+def test_interrupted_run_converges(request):
     # killed after user-create of bob, before its password
     f = facts('ldap', [user('alice'), user('bob'), user('carol')],
               present={'alice': 'First Last', 'bob': 'First Last'},
               state={'create alice', 'password alice', 'create bob'})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     # each password's journal line right after it: a second kill redoes none of them
     assert ops(steps, 'user-create', 'lpasswd', 'password-done') == [
         ('user-create', 'carol'), ('lpasswd', 'bob'), ('password-done', 'bob'),
@@ -187,9 +195,10 @@ def test_group_modify_is_the_union():
     assert (mod.name, mod.members, mod.added) == ('sales', ['alice', 'bob', 'zoe'], ['bob'])
 
 
-def test_present_user_updated_not_duplicated_password_kept():
+def test_present_user_updated_not_duplicated_password_kept(request):
     f = facts('ldap', [user('alice', full='Alice New')], present={'alice': 'Alice Old'})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert ops(steps, 'user-create', 'user-modify', 'lpasswd') == [('user-modify', 'alice')]
     assert one(steps, typed.UserModify).fullname == 'Alice New'
     assert said(steps, 'accounts.user-present') == [
@@ -202,10 +211,11 @@ def test_latin1_full_name_compares_as_ascii_gecos():
     assert ops(accounts.plan(f), 'user-modify') == []
 
 
-def test_ad_additive_nt_import_and_locks():
+def test_ad_additive_nt_import_and_locks(request):
     f = facts('ad', [user('alice'), user('bob', LOCKED), user('carol', cred(MD5))],
               role='WS', present={'zed': ''}, state={'adupgrade done'})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert ops(steps, 'adupgrade') == []
     imp = one(steps, typed.NtImport)
     assert [u.name for u in imp.users] == ['alice', 'bob']
@@ -238,10 +248,11 @@ def test_classic_upgrade_despite_the_dcs_own_reserved_accounts():
     assert accounts.classic_upgrade_wanted(f) is True
 
 
-def test_classic_upgrade_steps_verify_lock_and_groups():
+def test_classic_upgrade_steps_verify_lock_and_groups(request):
     f = facts('ad', [user('alice'), user('bob', LOCKED), user('carol', cred(MD5)),
                      user('krbtgt')], [SourceGroup('sales', '', ['alice'])], role='PDC')
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert said(steps, 'accounts.name-reserved') == [
         ('accounts.name-reserved', 'warning', {'user': 'krbtgt'})]
     assert ops(steps, 'adupgrade', 'verify-user', 'lock', 'ensure-groups') == [
@@ -254,10 +265,11 @@ def test_classic_upgrade_steps_verify_lock_and_groups():
     assert [g.name for g in one(steps, typed.EnsureGroups).groups] == ['sales']
 
 
-def test_remote_ad_creates_nothing():
+def test_remote_ad_creates_nothing(request):
     f = facts('remote-ad', [user('alice'), user('bob'), user('administrator')],
               [SourceGroup('sales', '', ['alice'])], role='ADS', present={'alice': ''})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert ops(steps) == []
     assert said(steps) == [
         ('accounts.name-reserved', 'warning', {'user': 'administrator'}),
@@ -270,10 +282,11 @@ def test_remote_ad_creates_nothing():
 
 
 @pytest.mark.parametrize('provider, role', [('ldap', 'WS'), ('ad', 'WS'), ('remote-ad', 'ADS')])
-def test_directory_attributes_one_step_last(provider, role):
+def test_directory_attributes_one_step_last(request, provider, role):
     f = facts(provider, [user('a', props={'Phone': '1'}), user('b', props={'City': 'x'}),
                          user('c')], role=role, present={'a': '', 'b': '', 'c': ''})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     if provider == 'remote-ad':
         assert said(steps) == [('accounts.attributes-remote', 'notice', {})]
         assert steps[-1].message.startswith('2 user(s) have Phone/Company/Dept/City/Street')
@@ -299,9 +312,10 @@ def test_directory_attributes_one_step_last(provider, role):
     ('Ok', {'Street': 'Via Roma 1\nPiano 2', 'Company': 'A\x07B'}, ['Company']),
     ('Ok', {'Dept': 'x' * 64, 'Street': 's' * 1025}, ['Street']),
 ])
-def test_a_bad_value_is_refused_alone_and_the_users_still_migrate(full, props, refused):
+def test_a_bad_value_is_refused_alone_and_the_users_still_migrate(request, full, props, refused):
     steps = accounts.plan(facts('ldap', [user('alice', full=full, props=props),
                                          user('bob')]))
+    golden.plan(request, steps)
     assert said(steps, 'accounts.value-refused') == [
         ('accounts.value-refused', 'warning', {'user': 'alice', 'property': p})
         for p in refused]
@@ -316,11 +330,12 @@ def test_a_bad_value_is_refused_alone_and_the_users_still_migrate(full, props, r
 
 # -- re-runs: findings that describe the end state are said again ---------------------
 
-def test_ldap_rerun_still_reports_the_users_left_without_password_and_not_as_present():
+def test_ldap_rerun_still_reports_the_users_left_without_password_and_not_as_present(request):
     f = facts('ldap', [user('alice'), user('carol', NEVER), user('old')],
               present={'alice': 'First Last', 'carol': 'First Last', 'old': 'First Last'},
               state={'create alice', 'password alice', 'create carol', 'password carol'})
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert ops(steps, 'lpasswd', 'password-done', 'user-create') == []
     assert said(steps, *RESET) == [('accounts.password-never-set', 'notice',
                                     {'user': 'carol'})]
@@ -329,11 +344,12 @@ def test_ldap_rerun_still_reports_the_users_left_without_password_and_not_as_pre
         ('accounts.user-present', 'notice', {'user': 'old'})]
 
 
-def test_after_a_classic_upgrade_a_rerun_redoes_nothing_and_says_the_end_state():
+def test_after_a_classic_upgrade_a_rerun_redoes_nothing_and_says_the_end_state(request):
     f = facts('ad', [user('alice'), user('bob', NEVER)],
               present={'alice': 'First Last', 'bob': 'First Last'},
               state={'adupgrade started', 'adupgrade done'}, has_secrets=False, role='PDC')
     steps = accounts.plan(f)
+    golden.plan(request, steps)
     assert ops(steps, 'adupgrade', 'nt-import', 'lock', 'password-done', 'user-create',
                'user-modify') == []
     assert said(steps, 'accounts.user-present') == []

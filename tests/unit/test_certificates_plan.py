@@ -9,6 +9,7 @@ from nethserver_migration.actions import (certificates, config, dhcp, hosts, net
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
                                         SetProps, SetValue, Signal, WriteFile)
 from tests.unit.plans import keys, of  # noqa: F401
+from tests.unit import golden
 
 
 GOOD = certificates.Verdict(None, 'PUB-A')
@@ -28,9 +29,10 @@ def cert_facts(files=None, verdicts=None, taken=(), ours=(), hostname='h.d'):
     return certificates.Facts('h.d', hostname, base, v, set(taken), set(ours))
 
 
-def test_self_signed_gets_its_own_names_never_nsrv():
+def test_self_signed_gets_its_own_names_never_nsrv(request):
     steps = certificates.plan(cert_facts(taken=['/etc/pki/tls/certs/NSRV.crt',
                                                 '/etc/pki/tls/private/NSRV.key']))
+    golden.plan(request, steps)
     assert [(s.data, s.dst, s.mode, s.journal) for s in of(steps, WriteFile)] == [
         (b'CRT', '/etc/pki/tls/certs/h.d.crt', 0o644, 'certificates.state'),
         (b'KEY', '/etc/pki/tls/private/h.d.key', 0o600, 'certificates.state')]
@@ -40,17 +42,19 @@ def test_self_signed_gets_its_own_names_never_nsrv():
     assert keys(steps) == []
 
 
-def test_self_signed_for_another_name_is_not_installed():
+def test_self_signed_for_another_name_is_not_installed(request):
     steps = certificates.plan(cert_facts(hostname='other.d'))
+    golden.plan(request, steps)
     assert keys(steps) == ['certificate.other-name'] and not of(steps, WriteFile)
     assert of(steps, Note)[0].obj == {'host': 'h.d'}
 
 
-def test_custom_pair_and_chain():
+def test_custom_pair_and_chain(request):
     steps = certificates.plan(cert_facts({
         'crt': src('/etc/dehydrated/certs/h/cert.pem'),
         'key': src('/etc/dehydrated/certs/h/privkey.pem'),
         'CertificateChainFile': src('/home/e-smith/ssl.crt/chain.crt')}))
+    golden.plan(request, steps)
     assert [(s.dst, s.mode) for s in of(steps, WriteFile)] == [
         ('/etc/pki/tls/certs/cert.pem', 0o644), ('/etc/pki/tls/private/privkey.pem', 0o600),
         ('/etc/pki/tls/certs/chain.crt', 0o644)]
@@ -59,13 +63,14 @@ def test_custom_pair_and_chain():
          'ChainFile': '/etc/pki/tls/certs/chain.crt'}]
 
 
-def test_a_taken_name_that_is_not_ours_gets_ours_and_is_reported():
+def test_a_taken_name_that_is_not_ours_gets_ours_and_is_reported(request):
     chain = src('/home/e-smith/ssl.crt/ca-bundle.crt')
     steps = certificates.plan(cert_facts(
         {'crt': src('/a/cert.pem'), 'key': src('/a/key.pem'), 'CertificateChainFile': chain},
         taken=['/etc/pki/tls/certs/ca-bundle.crt', '/etc/pki/tls/certs/migrated-ca-bundle.crt',
                '/etc/pki/tls/certs/cert.pem'],
         ours=['/etc/pki/tls/certs/cert.pem']))
+    golden.plan(request, steps)
     assert [s.dst for s in of(steps, WriteFile)] == [
         '/etc/pki/tls/certs/cert.pem', '/etc/pki/tls/private/key.pem',
         '/etc/pki/tls/certs/migrated-2-ca-bundle.crt']
@@ -77,10 +82,11 @@ def test_a_taken_name_that_is_not_ours_gets_ours_and_is_reported():
         ('certificate.renamed', 'notice', {'file': '/etc/pki/tls/certs/ca-bundle.crt'})]
 
 
-def test_chain_with_the_certificate_s_file_name_gets_its_own():
+def test_chain_with_the_certificate_s_file_name_gets_its_own(request):
     steps = certificates.plan(cert_facts({'crt': src('/a/fullchain.pem'),
                                           'key': src('/a/key.pem'),
                                           'CertificateChainFile': src('/b/fullchain.pem')}))
+    golden.plan(request, steps)
     assert [s.dst for s in of(steps, WriteFile)][-1] == \
         '/etc/pki/tls/certs/migrated-fullchain.pem'
     assert 'name of the certificate itself' in [s for s in of(steps, Note) if s.key][0].message
@@ -93,10 +99,11 @@ def test_chain_with_the_certificate_s_file_name_gets_its_own():
     ('CertificateChainFile', certificates.Verdict('not only PEM', None),
      'certificate.file-invalid'),
 ])
-def test_anything_that_does_not_check_out_installs_and_signals_nothing(role, verdict, key):
+def test_anything_that_does_not_check_out_installs_and_signals_nothing(request, role, verdict, key):
     files = {'crt': src('/a/c.pem'), 'key': src('/a/k.pem'),
              'CertificateChainFile': src('/a/ch.pem')}
     steps = certificates.plan(cert_facts(files, {role: verdict}))
+    golden.plan(request, steps)
     assert keys(steps) == [key]
     finding = [s for s in of(steps, Note) if s.key][0]
     assert finding.severity == 'warning'
@@ -104,17 +111,19 @@ def test_anything_that_does_not_check_out_installs_and_signals_nothing(role, ver
     assert not of(steps, (WriteFile, SetProps, Signal))
 
 
-def test_self_signed_key_mismatch_installs_nothing():
+def test_self_signed_key_mismatch_installs_nothing(request):
     steps = certificates.plan(cert_facts(verdicts={'default_key': certificates.Verdict(
         None, 'PUB-B')}))
+    golden.plan(request, steps)
     assert keys(steps) == ['certificate.key-mismatch']
     assert not of(steps, (WriteFile, SetProps, Signal))
 
 
-def test_custom_crt_outside_tree_or_missing_installs_nothing():
+def test_custom_crt_outside_tree_or_missing_installs_nothing(request):
     steps = certificates.plan(cert_facts({
         'crt': src('../../etc/shadow', problem='outside'),
         'key': src('/home/e-smith/ssl.key/x.key', problem='missing')}))
+    golden.plan(request, steps)
     assert keys(steps) == ['certificate.path-refused', 'certificate.file-missing']
     assert not of(steps, (WriteFile, SetProps, Signal))
 

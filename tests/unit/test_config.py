@@ -9,6 +9,7 @@ from nethserver_migration.actions import (certificates, config, dhcp, hosts, net
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
                                         SetProps, SetValue, Signal, WriteFile)
 from tests.unit.plans import keys, of  # noqa: F401
+from tests.unit import golden
 
 
 def config_state(**kw):
@@ -21,9 +22,10 @@ def config_state(**kw):
 
 @pytest.mark.parametrize('users, expected', [('strong', 'strong'), ('normal', 'strong'),
                                              ('none', 'none'), ('length', 'strong')])
-def test_password_policy_users_mapping(users, expected):
+def test_password_policy_users_mapping(request, users, expected):
     steps = config.plan_password_policy(config_state(passwordstrength={
         'Users': users, 'Admin': 'strong', 'Ibays': 'none', 'PassExpires': 'maybe'}))
+    golden.plan(request, steps)
     assert of(steps, SetProps) == [SetProps('configuration', 'passwordstrength',
                                             'configuration', {'Users': expected},
                                             'password policy: passwordstrength Users={}'
@@ -31,9 +33,10 @@ def test_password_policy_users_mapping(users, expected):
     assert of(steps, Signal) == [Signal('password-policy-update', (), 'password policy')]
 
 
-def test_password_policy_limits_and_bad_values():
+def test_password_policy_limits_and_bad_values(request):
     steps = config.plan_password_policy(config_state(limits={
         'MinUid': '5042', 'maxAcctNameLength': 'x12', 'maxGroupNameLength': None}))
+    golden.plan(request, steps)
     assert of(steps, SetValue) == [SetValue('configuration', 'MinUid', '5042', 'MinUid = 5042')]
     assert keys(steps) == ['config.bad-value']
     assert of(steps, Signal)
@@ -46,20 +49,22 @@ def test_no_policy_in_source_changes_nothing():
 @pytest.mark.parametrize('raw, expected', [(None, 'Z:'), ('', 'Z:'), ('Z', 'Z:'),
                                            ('Z:', 'Z:'), ('h', 'H:'), ('Z::', 'Z:'),
                                            ('ZZ', None), ('1', None)])
-def test_logon_drive_has_one_colon(raw, expected):
+def test_logon_drive_has_one_colon(request, raw, expected):
     smb = {'status': 'enabled'}
     if raw is not None:
         smb['LogonDrive'] = raw
     steps = config.plan_logon_drive(config_state(smb=smb))
+    golden.plan(request, steps)
     if expected is None:
         assert keys(steps) == ['config.bad-value'] and not of(steps, SetProps)
     else:
         assert of(steps, SetProps)[0].props == {'LogonDrive': expected}
 
 
-def test_logon_drive_without_samba_module():
+def test_logon_drive_without_samba_module(request):
     steps = config.plan_logon_drive(config_state(smb={'LogonDrive': 'Z'},
                                                  samba_installed=False))
+    golden.plan(request, steps)
     assert keys(steps) == ['module.missing'] and not of(steps, SetProps)
     assert steps[0].commands == ('yum install -y nethserver-samba',
                                  'signal-event migration-import /var/lib/migration')
@@ -72,16 +77,18 @@ def test_logon_drive_without_samba_module():
     ('PDC', '', '', None, []),
     ('PDC', 'a workgroup too long', '', None, ['config.bad-value']),
 ])
-def test_workgroup_only_for_pdc(role, workgroup, current, expected, found):
+def test_workgroup_only_for_pdc(request, role, workgroup, current, expected, found):
     steps = config.plan_workgroup(config_state(role=role, smb={'Workgroup': workgroup},
                                                sssd_workgroup=current))
+    golden.plan(request, steps)
     props = [s.props for s in of(steps, SetProps)]
     assert props == ([{'Workgroup': expected}] if expected else [])
     assert keys(steps) == found
 
 
-def test_organization_contact_pipe_is_reported_rest_kept():
+def test_organization_contact_pipe_is_reported_rest_kept(request):
     steps = config.plan_organization(config_state(ldap={'defaultCity': 'Ottawa',
                                                         'defaultCompany': 'A|B'}))
+    golden.plan(request, steps)
     assert of(steps, SetProps)[0].props == {'City': 'Ottawa'}
     assert keys(steps) == ['config.bad-value']

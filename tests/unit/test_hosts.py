@@ -9,6 +9,7 @@ from nethserver_migration.actions import (certificates, config, dhcp, hosts, net
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
                                         SetProps, SetValue, Signal, WriteFile)
 from tests.unit.plans import keys, of  # noqa: F401
+from tests.unit import golden
 
 
 def hosts_state(records, existing=None):
@@ -17,7 +18,7 @@ def hosts_state(records, existing=None):
                        existing=existing or {})
 
 
-def test_hosts_table():
+def test_hosts_table(request):
     steps = hosts.plan(hosts_state([
         ('www.example.com', {'HostType': 'Self', 'Comment': 'web'}),
         ('pc.example.com', {'HostType': 'Local', 'InternalIP': '192.168.1.5',
@@ -29,6 +30,7 @@ def test_hosts_table():
         ('alias.example.com', {'HostType': 'Remote', 'ExternalIP': 'www.example.org'}),
         ('ns7.example.com', {'HostType': 'Self'}),
     ]))
+    golden.plan(request, steps)
     written = {s.key: (s.type, s.props) for s in of(steps, SetProps)}
     assert written == {
         'www.example.com': ('self', {'Description': 'web'}),
@@ -41,7 +43,7 @@ def test_hosts_table():
     assert keys(steps) == ['hosts.reservation-dropped', 'hosts.cname-skipped']
 
 
-def test_hosts_defect_39_short_name_clash_is_reported_not_merged():
+def test_hosts_defect_39_short_name_clash_is_reported_not_merged(request):
     steps = hosts.plan(hosts_state(
         [('pc.example.com', {'HostType': 'Local', 'InternalIP': '192.168.1.5',
                              'MACAddress': '00:11:22:33:44:aa'}),
@@ -50,6 +52,7 @@ def test_hosts_defect_39_short_name_clash_is_reported_not_merged():
         existing={'printer': ('local', {'IpAddress': '192.168.1.200'}),
                   'pc': ('local', {'Description': '', 'IpAddress': '192.168.1.5',
                                    'MacAddress': '00:11:22:33:44:aa'})}))
+    golden.plan(request, steps)
     assert not of(steps, SetProps)
     assert keys(steps) == ['hosts.conflict']
 

@@ -10,6 +10,7 @@ from nethserver_migration.actions import (certificates, config, dhcp, hosts, net
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
                                         SetProps, SetValue, Signal, WriteFile)
 from tests.unit.plans import keys, of  # noqa: F401
+from tests.unit import golden
 
 
 GREEN = {'eth0': ('ethernet', {'role': 'green', 'ipaddr': '192.168.1.10',
@@ -24,10 +25,11 @@ def net_state(records, routes=None, networks=None):
                          events_pending=False)
 
 
-def test_network_and_route_in_ns7_layout():
+def test_network_and_route_in_ns7_layout(request):
     steps = network.plan(net_state([
         ('192.168.1.0', 'network', {'Mask': '255.255.255.0', 'SystemLocalNetwork': 'yes'}),
         ('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})]))
+    golden.plan(request, steps)
     assert of(steps, SetProps) == [
         SetProps('networks', '10.5.0.0', 'network',
                  {'Mask': '255.255.0.0', 'Description': network.DESCRIPTION},
@@ -39,20 +41,22 @@ def test_network_and_route_in_ns7_layout():
     assert [s.event for s in of(steps, Signal)] == ['static-routes-save', 'interface-update']
 
 
-def test_network_rerun_signals_nothing():
+def test_network_rerun_signals_nothing(request):
     steps = network.plan(net_state(
         [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'})],
         routes={'10.5.0.0/16': ('static', {'Router': '192.168.1.254'})},
         networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})}))
+    golden.plan(request, steps)
     assert not of(steps, (SetProps, Signal))
 
 
-def test_route_created_even_when_network_exists_and_conflicts_reported():
+def test_route_created_even_when_network_exists_and_conflicts_reported(request):
     steps = network.plan(net_state(
         [('10.5.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.254'}),
          ('10.6.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '192.168.1.1'})],
         routes={'10.6.0.0/16': ('static', {'Router': '192.168.1.2'})},
         networks={'10.5.0.0': ('network', {'Mask': '255.255.0.0'})}))
+    golden.plan(request, steps)
     assert [s.key for s in of(steps, SetProps)] == ['10.5.0.0/16', '10.6.0.0']
     assert keys(steps) == ['network.conflict']
 
@@ -69,8 +73,9 @@ def test_network_bad_records(props, found):
     assert keys(network.plan(net_state([('10.5.0.0', 'network', props)]))) == found
 
 
-def test_missing_networks_db():
+def test_missing_networks_db(request):
     steps = network.plan(net_state(None))
+    golden.plan(request, steps)
     assert keys(steps) == ['network.source-missing'] and not of(steps, Signal)
 
 

@@ -9,6 +9,7 @@ from nethserver_migration.actions import (certificates, config, dhcp, hosts, net
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
                                         SetProps, SetValue, Signal, WriteFile)
 from tests.unit.plans import keys, of  # noqa: F401
+from tests.unit import golden
 
 
 RSA = openssh.HostKey(b'rsa-private', b'ssh-rsa AAAArsa root@sme\n', 'ssh-rsa AAAArsa')
@@ -21,20 +22,22 @@ def ssh_state(sshd, keys_=None, installed=True):
                                    for n in openssh.HOST_KEYS + openssh.OBSOLETE_KEYS))
 
 
-def test_sshd_known_props_only_and_access_mapped():
+def test_sshd_known_props_only_and_access_mapped(request):
     steps = openssh.plan(ssh_state({'access': 'public', 'TCPPort': '2222',
                                     'PermitRootLogin': 'no', 'status': 'disabled',
                                     'InitscriptOrder': '85', 'Foo': 'bar'}))
+    golden.plan(request, steps)
     assert of(steps, SetProps)[0].props == {'access': 'green,red', 'TCPPort': '2222',
                                             'PermitRootLogin': 'no'}
     assert keys(steps) == ['sshd.status-kept']
 
 
-def test_host_keys_0600_only_complete_pairs_no_dsa():
+def test_host_keys_0600_only_complete_pairs_no_dsa(request):
     steps = openssh.plan(ssh_state({}, {
         'ssh_host_rsa_key': RSA,
         'ssh_host_ecdsa_key': openssh.HostKey(b'ecdsa', None, None),
         'ssh_host_dsa_key': openssh.HostKey(b'dsa', b'ssh-dss AAAA', None)}))
+    golden.plan(request, steps)
     assert of(steps, WriteFile) == [
         WriteFile(b'rsa-private', '/etc/ssh/ssh_host_rsa_key', 0o600, None, True,
                   'SSH host key'),
@@ -51,9 +54,10 @@ def test_host_keys_0600_only_complete_pairs_no_dsa():
     (RSA._replace(public=b'ssh-ed25519 AAAArsa\n'), 'not the public half'),
     (RSA._replace(private=b'x' * (openssh.MAX_KEY_BYTES + 1)), 'larger than 64 KiB'),
 ])
-def test_host_key_that_does_not_check_out_is_one_finding_and_nothing_written(key, why):
+def test_host_key_that_does_not_check_out_is_one_finding_and_nothing_written(request, key, why):
     steps = openssh.plan(ssh_state({}, {'ssh_host_rsa_key': key,
                                         'ssh_host_ed25519_key': RSA}))
+    golden.plan(request, steps)
     bad = [s for s in of(steps, Note) if s.key]
     assert [(s.key, s.severity, s.obj) for s in bad] == [
         ('sshd.host-key-invalid', 'warning', {'file': 'etc/ssh/ssh_host_rsa_key'})]
@@ -62,15 +66,18 @@ def test_host_key_that_does_not_check_out_is_one_finding_and_nothing_written(key
         '/etc/ssh/ssh_host_ed25519_key', '/etc/ssh/ssh_host_ed25519_key.pub']
 
 
-def test_no_host_keys_says_so_only_when_nothing_was_found():
+def test_no_host_keys_says_so_only_when_nothing_was_found(request):
     steps = openssh.plan(ssh_state({'TCPPort': '22'}))
+    golden.plan(request, steps, '1')
     assert any('none in the source tree' in s.message for s in of(steps, Note))
     steps = openssh.plan(ssh_state({}, {'ssh_host_rsa_key': RSA._replace(derived=None)}))
+    golden.plan(request, steps, '2')
     assert not any('none in the source tree' in s.message for s in of(steps, Note))
 
 
-def test_openssh_not_installed_changes_nothing():
+def test_openssh_not_installed_changes_nothing(request):
     steps = openssh.plan(ssh_state({'access': 'private'}, {'ssh_host_rsa_key': RSA},
                                    installed=False))
+    golden.plan(request, steps)
     assert keys(steps) == ['module.missing']
     assert not of(steps, (SetProps, WriteFile, Signal))

@@ -9,13 +9,15 @@ from nethserver_migration.actions import (certificates, config, dhcp, hosts, net
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
                                         SetProps, SetValue, Signal, WriteFile)
 from tests.unit.plans import keys, of  # noqa: F401
+from tests.unit import golden
 
 
-def test_proxypass_new_existing_conflict():
+def test_proxypass_new_existing_conflict(request):
     steps = proxypass.plan(proxypass.Facts(**{'source_dir': '/x', 'installed': True, 'entries': [
         ('a', {'Target': 'http://x'}), ('b', {'Target': 'http://y'}),
         ('c', {'Target': 'http://z'}), ('d', {'Target': 'x|y'})],
         'existing': {'b': {'Target': 'http://y', 'HTTP': 'yes'}, 'c': {'Target': 'no'}}}))
+    golden.plan(request, steps)
     assert [s.key for s in of(steps, SetProps)] == ['a']
     assert keys(steps) == ['proxypass.conflict', 'proxypass.bad-record']
     assert of(steps, Signal)[0].event == 'nethserver-httpd-update'
@@ -39,9 +41,10 @@ def test_proxypass_new_existing_conflict():
     ('app', {'Target': 'http://x/', 'ValidFrom': '10.0.0.0/8,evil host'}, 'ValidFrom'),
     ('app', {'Target': 'http://x/', 'Description': 'a\nb'}, 'control'),
 ])
-def test_proxypass_hostile_records_are_refused_one_by_one(key, props, why):
+def test_proxypass_hostile_records_are_refused_one_by_one(request, key, props, why):
     steps = proxypass.plan(proxypass.Facts(**{'source_dir': '/x', 'installed': True, 'existing': {},
                             'entries': [(key, props), ('good', {'Target': 'https://h:8443/x'})]}))
+    golden.plan(request, steps)
     bad = [s for s in of(steps, Note) if s.key]
     assert [(s.key, s.severity, s.obj) for s in bad] == [
         ('proxypass.bad-record', 'warning', {'proxypass': key})]

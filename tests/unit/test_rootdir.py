@@ -9,13 +9,15 @@ from nethserver_migration.actions import (certificates, config, dhcp, hosts, net
 from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
                                         SetProps, SetValue, Signal, WriteFile)
 from tests.unit.plans import keys, of  # noqa: F401
+from tests.unit import golden
 
 
-def test_rootdir_plan_keeps_ssh_and_mycnf_out():
+def test_rootdir_plan_keeps_ssh_and_mycnf_out(request):
     steps = rootdir.plan(rootdir.Facts(**{'source_dir': '/m', 'root': '/root', 'src': '/m/root',
                           'src_is_link': False, 'src_ssh': '/m/root/.ssh',
                           'src_ssh_is_link': False, 'src_mycnf': True,
                           'dest_logs': ['/root/install.log']}))
+    golden.plan(request, steps)
     assert of(steps, MoveInto) == [MoveInto(('/root/install.log',), '/root/logs',
                                             '/root: this server\'s log saved')]
     assert of(steps, MergeTree) == [
