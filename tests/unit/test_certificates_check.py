@@ -2,7 +2,6 @@
 structure (pem.py, pure) and openssl's reading (certificates.check, through the real
 Destination: openssl runs for real, the bytes go on stdin)."""
 
-import os
 import subprocess
 
 import pytest

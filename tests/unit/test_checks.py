@@ -3,12 +3,6 @@
 import pytest
 
 from nethserver_migration import checks
-from nethserver_migration.destination import Destination
-from nethserver_migration.actions import (certificates, config, dhcp, hosts, network,
-                                          openssh, proxypass, review, rootdir, services)
-from nethserver_migration.steps import (InstallFile, MergeTree, MoveInto, Note, Run,
-                                        SetProps, SetValue, Signal, WriteFile)
-from tests.unit.plans import keys, of  # noqa: F401
 
 
 @pytest.mark.parametrize('text, ok', [
