@@ -1,0 +1,224 @@
+"""Mailboxes: the Maildir helpers, fileops.merge_maildir as mbsync-style tables (source
+mailbox, destination mailbox before -> destination after), interrupted runs, and the plan."""
+
+import os
+import stat
+
+import pytest
+
+from nethserver_migration import fileops, maildir
+from nethserver_migration.actions import accounts, mailboxes
+from nethserver_migration.source import SourceTree
+from nethserver_migration.steps import Count, Note
+from tests.unit.fakes import FakeDestination, Passwd
+
+ME = (os.getuid(), os.getgid())
+
+
+# -- the helpers -------------------------------------------------------------------------
+
+@pytest.mark.parametrize('name, out', [
+    ('1300000037.1000_0.host:2,S', '1300000037.1000_0.host'),
+    ('1300000037.1000_0.host:2,', '1300000037.1000_0.host'),
+    ('1300000037.1000_0.host', '1300000037.1000_0.host'),
+    ('1300000037.1000_0.host!2,RS', '1300000037.1000_0.host'),
+    ('a:b.host:2,S', 'a:b.host'), ('x,S=123:2,FS', 'x,S=123')])
+def test_base(name, out):
+    assert maildir.base(name) == out
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('3 V1300 N4 G00ab\n1 :a\n2 :b\n3 W123 :c:2,S\n', maildir.UidList(1300, 4, [(1, 'a'), (2, 'b'), (3, 'c')])),
+    ('1 1300 3\n1 a\n2 b\n', maildir.UidList(1300, 3, [(1, 'a'), (2, 'b')])),
+    ('3 V7 N2\n9 :z\n', maildir.UidList(7, 10, [(9, 'z')])),           # next above every uid
+    ('3 V7 N2\nbroken\n\nx :y\n1 :a\n', maildir.UidList(7, 2, [(1, 'a')])),
+    ('', None), ('2 x y\n', None), ('3 N2\n', None), ('1 x 2\n', None)])
+def test_parse_uidlist(text, expected):
+    assert maildir.parse_uidlist(text) == expected
+
+
+def test_courier_uids_format_and_merge():
+    uids = maildir.parse_courier_uids('1 1200 3\na:2,S 1\nb 2\nbad\n')
+    assert uids == maildir.UidList(1200, 3, [(1, 'a'), (2, 'b')])
+    assert maildir.parse_courier_uids('3 V1 N2\n') is None
+    assert maildir.parse_courier_uids('') is None
+    assert maildir.format_uidlist(uids) == '3 V1200 N3\n1 :a\n2 :b\n'
+    # no destination list: the source's uids, new ones above its next
+    assert maildir.merged_uidlist(None, uids, ['b', 'a', 'c']) == maildir.UidList(
+        1200, 4, [(1, 'a'), (2, 'b'), (3, 'c')])
+    # a destination list: kept, the placed ones appended above its next
+    dst = maildir.UidList(55, 8, [(7, 'x')])
+    assert maildir.merged_uidlist(dst, uids, ['a', 'x']) == maildir.UidList(
+        55, 9, [(7, 'x'), (8, 'a')])
+    assert maildir.merged_uidlist(None, None, ['a']) is None
+
+
+def test_subscriptions_and_acls():
+    assert maildir.subscriptions('Sent\n\nINBOX\nSent\nTrash\n') == ['Sent', 'Trash']
+    assert maildir.subscriptions('INBOX.Sent\nINBOX.junkmail\n', courier=True) == [
+        'Sent', 'junkmail']
+    assert maildir.rewrite_acl('user=alice lrwstipekxa\nuser=bob@x.org lr\n'
+                               'group=sales lr\nanyone l\n', 'd.org') == (
+        'user=alice@d.org lrwstipekxa\nuser=bob@x.org lr\ngroup=sales lr\nanyone l\n')
+
+
+# -- merge_maildir: tables -----------------------------------------------------------------
+
+def build(root, spec):
+    """spec: {folder: {'cur/name' or 'new/name': body, 'dovecot-uidlist': text, ...}}"""
+    for folder, files in spec.items():
+        path = os.path.join(root, folder) if folder else root
+        for sub in ('cur', 'new', 'tmp'):
+            os.makedirs(os.path.join(path, sub), exist_ok=True)
+        for name, body in files.items():
+            with open(os.path.join(path, name), 'w') as f:
+                f.write(body)
+
+
+def snapshot(root):
+    """{folder: {relative file: body}} of a Maildir (messages and the files we write)."""
+    out = {}
+    for folder in fileops.maildir_folders(root):
+        path = os.path.join(root, folder) if folder else root
+        files = {}
+        for sub in ('cur', 'new', 'tmp'):
+            for name in sorted(os.listdir(os.path.join(path, sub))):
+                files['{}/{}'.format(sub, name)] = open(os.path.join(path, sub, name)).read()
+        for name in ('dovecot-uidlist', 'dovecot-acl', 'maildirfolder'):
+            if os.path.exists(os.path.join(path, name)):
+                files[name] = open(os.path.join(path, name)).read()
+        out[folder] = files
+    if os.path.exists(os.path.join(root, 'subscriptions')):
+        out['subscriptions'] = open(os.path.join(root, 'subscriptions')).read()
+    return out
+
+
+CASES = [
+    # (name, source, destination before, folder map, destination after)
+    ('fresh: the source as it is, its uids kept',
+     {'': {'cur/a:2,S': 'A', 'new/b': 'B', 'dovecot-uidlist': '3 V100 N3\n1 :a\n2 :b\n'},
+      '.Sent': {'cur/s:2,S': 'S', 'dovecot-uidlist': '1 200 2\n1 s\n'}},
+     None, {},
+     {'': {'cur/a:2,S': 'A', 'new/b': 'B', 'dovecot-uidlist': '3 V100 N3\n1 :a\n2 :b\n'},
+      '.Sent': {'cur/s:2,S': 'S', 'dovecot-uidlist': '3 V200 N2\n1 :s\n', 'maildirfolder': ''}}),
+    ('merge: the destination received mail first; nothing lost, nothing twice',
+     {'': {'cur/a:2,S': 'A', 'cur/b:2,': 'B', 'dovecot-uidlist': '3 V100 N3\n1 :a\n2 :b\n'}},
+     {'': {'new/z': 'Z', 'cur/a:2,RS': 'A', 'dovecot-uidlist': '3 V900 N3\n1 :a\n2 :z\n'}}, {},
+     {'': {'cur/a:2,RS': 'A', 'cur/b:2,': 'B', 'new/z': 'Z',
+           'dovecot-uidlist': '3 V900 N4\n1 :a\n2 :z\n3 :b\n'}}),
+    ('a flag changed on the source since the last run: matched by name, not copied again',
+     {'': {'cur/a:2,FS': 'A'}}, {'': {'cur/a:2,S': 'A'}}, {}, {'': {'cur/a:2,S': 'A'}}),
+    ('junkmail into the spam folder, subscriptions renamed and merged',
+     {'': {'cur/a:2,S': 'A', 'subscriptions': 'junkmail\nSent\n'},
+      '.junkmail': {'cur/j:2,S': 'J'}, '.Sent': {}},
+     {'': {'subscriptions': 'Junk\nArchive\n'}}, {'.junkmail': '.Junk'},
+     {'': {'cur/a:2,S': 'A'}, '.Junk': {'cur/j:2,S': 'J', 'maildirfolder': ''},
+      '.Sent': {'maildirfolder': ''}, 'subscriptions': 'Junk\nArchive\nSent\n'}),
+    ('Courier (SME 7): its uid list converted, its subscriptions too',
+     {'': {'cur/a:2,S': 'A', 'courierimapuiddb': '1 300 2\na 1\n',
+           'courierimapsubscribed': 'INBOX.Sent\n'}, '.Sent': {}},
+     None, {},
+     {'': {'cur/a:2,S': 'A', 'dovecot-uidlist': '3 V300 N2\n1 :a\n'},
+      '.Sent': {'maildirfolder': ''}, 'subscriptions': 'Sent\n'}),
+    ('IMAP ACLs: short names made long',
+     {'': {}, '.Shared': {'cur/m:2,': 'M', 'dovecot-acl': 'user=bob lr\n'}}, None, {},
+     {'': {}, '.Shared': {'cur/m:2,': 'M', 'dovecot-acl': 'user=bob@d.org lr\n',
+                          'maildirfolder': ''}}),
+    ('no uid list anywhere: none invented (Dovecot assigns them)',
+     {'': {'new/n': 'N'}}, None, {}, {'': {'new/n': 'N'}}),
+]
+
+
+@pytest.mark.parametrize('name, src, before, folder_map, after', CASES,
+                         ids=[c[0] for c in CASES])
+def test_merge_maildir(tmp_path, name, src, before, folder_map, after):
+    source, dest = str(tmp_path / 'src' / 'Maildir'), str(tmp_path / 'dst' / 'Maildir')
+    build(source, src)
+    if before is not None:
+        build(dest, before)
+    staged = snapshot(source)
+    result = fileops.merge_maildir(source, dest, ME, folder_map=folder_map, domain='d.org')
+    assert snapshot(dest) == after
+    assert snapshot(source) == staged                 # the staging tree stays whole
+    # a second run places nothing and changes nothing
+    again = fileops.merge_maildir(source, dest, ME, folder_map=folder_map, domain='d.org')
+    assert (again.placed, snapshot(dest)) == (0, after)
+    assert again.unchanged == result.placed + result.unchanged
+
+
+def test_modes_links_and_what_is_refused(tmp_path):
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/a:2,S': 'A'}})
+    os.symlink('/etc/passwd', os.path.join(source, 'cur', 'evil:2,S'))
+    os.mkfifo(os.path.join(source, 'new', 'fifo'))
+    secret = tmp_path / 'secret'
+    secret.write_text('outside')
+    os.link(str(secret), os.path.join(source, 'cur', 'hard:2,S'))
+    result = fileops.merge_maildir(source, dest, ME)
+    assert sorted(os.listdir(os.path.join(dest, 'cur'))) == ['a:2,S']
+    assert sorted(os.path.basename(p) for p, _w in result.skipped) == [
+        'evil:2,S', 'fifo', 'hard:2,S']
+    st = os.stat(os.path.join(dest, 'cur', 'a:2,S'))
+    assert stat.S_IMODE(st.st_mode) == 0o600
+    assert st.st_ino == os.stat(os.path.join(source, 'cur', 'a:2,S')).st_ino   # linked
+    for sub in ('', 'cur', 'new', 'tmp'):
+        assert stat.S_IMODE(os.stat(os.path.join(dest, sub)).st_mode) == 0o700
+    assert (result.placed, result.bytes, result.folders) == (1, 1, ['INBOX'])
+
+
+def test_copies_through_tmp_when_it_cannot_link(tmp_path):
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/a:2,S': 'A'}})
+    fileops.merge_maildir(source, dest, ME, link=False)
+    assert os.stat(os.path.join(dest, 'cur', 'a:2,S')).st_ino != \
+        os.stat(os.path.join(source, 'cur', 'a:2,S')).st_ino
+    assert os.listdir(os.path.join(dest, 'tmp')) == []
+
+
+# -- the plan -------------------------------------------------------------------------------
+
+def facts(sources, spam='Junk', installed=True, owner=(990, 987)):
+    return mailboxes.Facts('/src', installed, 'd.org', owner, spam, sources)
+
+
+def test_plan():
+    sources = [mailboxes.Source('admin', '/s/Maildir', None, None, None),
+               mailboxes.Source('alice', '/s/a/Maildir', '/s/a/sieve', 'roundcube.sieve', None),
+               mailboxes.Source('bob', None, None, None, None),
+               mailboxes.Source('bad', None, None, None, 'outside the tree')]
+    steps = mailboxes.plan(facts(sources))
+    assert steps == [
+        mailboxes.MailboxMerge('admin', '/s/Maildir', '/var/lib/nethserver/vmail/admin@d.org',
+                               {'.junkmail': '.Junk'}, None, None, (990, 987), 'd.org'),
+        mailboxes.MailboxMerge('alice', '/s/a/Maildir', '/var/lib/nethserver/vmail/alice@d.org',
+                               {'.junkmail': '.Junk'}, '/s/a/sieve', 'roundcube.sieve',
+                               (990, 987), 'd.org'),
+        Count('users without a mailbox on the source'),
+        Note('error', 'mailboxes.unsafe-path', 'mailbox of bad not migrated: outside the tree',
+             {'user': 'bad'}, None, ())]
+    kept = mailboxes.plan(facts(sources[:2], spam=''))
+    assert [(s.key, s.severity) for s in kept if isinstance(s, Note)] == [
+        ('mailboxes.junkmail-kept', 'notice')]
+    assert all(s.folder_map == {} for s in kept if isinstance(s, mailboxes.MailboxMerge))
+    assert [s.key for s in mailboxes.plan(facts(sources, installed=False))] == ['module.missing']
+    assert [s.key for s in mailboxes.plan(facts(sources, owner=None))] == ['mailboxes.no-vmail']
+
+
+def test_read_on_the_decision(sme_tree):
+    users = sme_tree / 'home' / 'e-smith' / 'files' / 'users'
+    (users / 'alice' / 'Maildir' / 'cur').mkdir(parents=True)
+    (users / 'alice' / 'sieve').mkdir()
+    (users / 'alice' / 'sieve' / 'r.sieve').write_text('keep;')
+    os.symlink('sieve/r.sieve', str(users / 'alice' / '.dovecot.sieve'))
+    (sme_tree / 'home' / 'e-smith' / 'Maildir' / 'new').mkdir(parents=True)
+    dest = FakeDestination(users={'vmail': Passwd('vmail', 'x', 990, 987, '', '/v', '/n')})
+    dest.json[accounts.DECISION] = accounts.Decision('ldap', False, ['alice', 'bob'], [],
+                                                     ['alice', 'bob'], [], {})._asdict()
+    state = mailboxes.read(SourceTree(str(sme_tree)), dest)
+    tree = str(sme_tree)
+    assert state.sources == [
+        mailboxes.Source('admin', tree + '/home/e-smith/Maildir', None, None, None),
+        mailboxes.Source('alice', tree + '/home/e-smith/files/users/alice/Maildir',
+                         tree + '/home/e-smith/files/users/alice/sieve', 'r.sieve', None),
+        mailboxes.Source('bob', None, None, None, None)]
+    assert (state.owner, state.domain, state.installed) == ((990, 987), 'example.org', True)
