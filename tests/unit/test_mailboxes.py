@@ -222,3 +222,18 @@ def test_read_on_the_decision(sme_tree):
                          tree + '/home/e-smith/files/users/alice/sieve', 'r.sieve', None),
         mailboxes.Source('bob', None, None, None, None)]
     assert (state.owner, state.domain, state.installed) == ((990, 987), 'example.org', True)
+
+
+def test_a_run_killed_before_its_uid_list_is_completed_by_the_next(tmp_path):
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/a:2,S': 'A', 'cur/b:2,S': 'B',
+                        'dovecot-uidlist': '3 V100 N9\n7 :a\n8 :b\n'}})
+    # what a killed run left: the messages placed, no uid list yet
+    build(dest, {'': {'cur/a:2,S': 'A'}})
+    fileops.merge_maildir(source, dest, ME)
+    assert open(os.path.join(dest, 'dovecot-uidlist')).read() == '3 V100 N9\n7 :a\n8 :b\n'
+    # and a destination list that lacks a message placed by the killed run gets it
+    build(dest, {'': {'cur/c:2,': 'C', 'dovecot-uidlist': '3 V100 N9\n7 :a\n8 :b\n'}})
+    fileops.merge_maildir(source, dest, ME)
+    assert open(os.path.join(dest, 'dovecot-uidlist')).read() == \
+        '3 V100 N10\n7 :a\n8 :b\n9 :c\n'
