@@ -146,3 +146,38 @@ def test_every_message_word_for_word():
     assert [type(s).__name__ for s in one] == ['SetRecords', 'Signal']
     assert (one[0].db, one[0].what, one[0].count) == ('getmail', 'remote mailboxes fetched',
                                                       'remote mailboxes')
+
+
+@pytest.mark.parametrize('protocol, retriever', [
+    ('pop3', 'SimplePOP3Retriever'), ('pop', 'SimplePOP3Retriever'),
+    ('pop3s', 'SimplePOP3SSLRetriever'), ('pops', 'SimplePOP3SSLRetriever'),
+    ('imap', 'SimpleIMAPRetriever'), ('imaps', 'SimpleIMAPSSLRetriever')])
+def test_every_protocol(protocol, retriever):
+    steps = getmail.plan(facts([fetch(protocol=protocol)]))
+    (key, type_, props), = steps[0].records
+    assert (type_, props['Retriever']) == ('getmail', retriever)
+
+
+def test_duplicates_and_problems_of_several_users():
+    steps = getmail.plan(facts([fetch(), fetch(user='bob')]))
+    assert [s.message for s in steps if isinstance(s, Note)] == [
+        'remote mailbox alice@pop.isp.example (for bob) not migrated: another source account '
+        'has the same name']
+    fetches, problems = getmail.parse_fm_accounts('u', 'bad;pop.x.example,pop3,{},{}'.format(
+        hexed('a'), hexed('b')), False)
+    assert [f.key for f in fetches] == ['a@pop.x.example'] and len(problems) == 1
+
+
+def test_read_without_a_saved_decision_nor_a_fetchmail_db(sme_tree):
+    db = sme_tree / 'home' / 'e-smith' / 'db'
+    with open(str(db / 'accounts'), 'a') as f:
+        f.write('fm1=user|FirstName|F|LastName|M|FM-Accounts|bad\n'
+                'fm2=user|FirstName|F|LastName|M|FM-Accounts|also bad\n'
+                'fm3=user|FirstName|F|LastName|M\n')
+    state = getmail.read(SourceTree(str(sme_tree)), FakeDestination())
+    assert [(u, n) for u, n, _w in state.problems] == [('fm1', 1), ('fm2', 1)]
+    assert {'fm1', 'fm2', 'fm3', 'admin'} <= state.users
+    (db / 'fetchmail').write_text('acct=getmail|active|NO\n')
+    state = getmail.read(SourceTree(str(sme_tree)), FakeDestination())
+    assert state.fetches[0] == getmail.Fetch('fetchmail', 'acct', '', '', '', '', 'pop3', True,
+                                             False)

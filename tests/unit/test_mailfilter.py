@@ -106,3 +106,26 @@ def test_every_message_word_for_word():
     two = mailfilter.plan(facts(senders={'a@b.example': 'White', 'c@d.example': 'White'},
                                 rspamd=dict(EMPTY, SenderWhiteList='z@z.example')))
     assert two[0].what == 'mail filter lists: SenderWhiteList +2'
+
+
+def test_the_step_itself_and_the_counts():
+    steps = mailfilter.plan(facts(
+        senders={'a@b.example': 'Black', 'c@d.example': 'White', 'e@f.example': ''},
+        recipients={'g@h.example': 'White'},
+        rspamd=dict(EMPTY, SenderBlackList='x@y.example,z@y.example')))
+    step = steps[0]
+    assert (step.db, step.key, step.type) == ('configuration', 'rspamd', 'service')
+    assert step.props == {'RecipientWhiteList': 'g@h.example', 'SenderWhiteList': 'c@d.example',
+                          'SenderBlackList': 'x@y.example,z@y.example,a@b.example'}
+    assert step.what == ('mail filter lists: RecipientWhiteList +1, SenderBlackList +1, '
+                         'SenderWhiteList +1')
+    empty = [s for s in steps if isinstance(s, Note)][0]
+    assert empty.message == ("mail filter sender rule 'e@f.example' not migrated: its kind '' "
+                             "is neither White nor Black")
+    missing = mailfilter.plan(facts(senders={'a@b.example': 'Black'},
+                                    recipients={'c@d.example': 'White', 'e@f.example': 'White'},
+                                    installed=False))[0]
+    assert (missing.severity, missing.obj) == ('warning', {'module': 'nethserver-mail-filter'})
+    assert missing.message.startswith('mail filter lists (3 rule(s))')
+    norspamd = mailfilter.plan(facts(senders={'a@b.example': 'Black'})._replace(rspamd=None))[0]
+    assert norspamd.severity == 'warning'

@@ -120,3 +120,19 @@ def test_every_message_word_for_word(state, said_, what):
     assert [(s.severity, s.message, s.remediation) for s in steps if isinstance(s, Note)] == \
         said_
     assert [type(s).__name__ + ' ' + s.what for s in steps if not isinstance(s, Note)] == what
+
+
+def test_the_step_itself_and_the_defaults():
+    steps = smarthost.plan(facts(proxy={'status': 'enabled', 'PeerPort': '587'}))
+    step = steps[0]
+    assert (step.db, step.key, step.type) == ('configuration', 'postfix', 'service')
+    assert (step.props['SmartHostUsername'], step.props['SmartHostPassword']) == ('', '')
+    missing = smarthost.plan(facts(installed=False))[0]
+    assert missing.message.startswith('the smarthost smtp.isp.example: the source uses it')
+
+
+def test_read_without_a_smarthost(sme_tree):
+    state = smarthost.read(SourceTree(str(sme_tree)), FakeDestination())
+    assert (state.host, state.proxy) == ('', {})
+    assert [s.message for s in smarthost.plan(state)] == [
+        'smarthost: the source sends mail directly (no SMTPSmartHost)']
