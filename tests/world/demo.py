@@ -246,8 +246,7 @@ def _demo(args, tmp):
             print('\n' + stream.read())
     print_table('After (destination):', destination_summary(sandbox)
                 + settings_changes(dbs_before, db_snapshot(sandbox)))
-    print('(Mailboxes and shared folders stay empty: the mailbox and ibay concerns are not '
-          'built yet; see README.md.)')
+    print('(Shared folders stay empty: the ibay concern is not built yet; see README.md.)')
     if args.keep:
         print('\nSandbox kept in {}'.format(tmp))
     return 0 if result.returncode == 0 else 1
