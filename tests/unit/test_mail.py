@@ -393,3 +393,154 @@ def test_the_other_messages_word_for_word():
         'signal-event nethserver-mail-server-update, then run the import again')
     assert [s.message for s in mail.plan(facts(spam=None)) if isinstance(s, Note)] == [
         'mail: the source has no spamassassin settings']
+
+
+# -- what mutation testing found unasserted ------------------------------------------------
+
+DEFAULTS = {'AlwaysBccAddress': '', 'AlwaysBccStatus': 'disabled', 'Description': '',
+            'DisclaimerStatus': 'disabled', 'TransportType': 'LocalDelivery',
+            'UnknownRecipientsActionDeliverMailbox': '', 'UnknownRecipientsActionType': 'bounce'}
+
+
+def test_domain_records_exactly():
+    steps = mail.plan(facts(domains=[('x.example', {})]))
+    step = [s for s in steps if isinstance(s, SetRecords) and s.db == 'domains'][0]
+    assert (step.db, step.what, step.count) == ('domains', 'mail domains', 'mail domains')
+    assert step.records == (('x.example', 'domain', DEFAULTS),)
+    # a kept domain: the same relay is no conflict, another one is
+    same = facts(domains=[('r.example', {'MailServer': 'mx.example'})],
+                 dest_domains={'r.example': ('domain', {'TransportType': 'Relay',
+                                                        'RelayHost': 'mx.example'})})
+    assert said(mail.plan(same), 'mail.domain-kept') == []
+    other = same._replace(dest_domains={'r.example': ('domain', {'TransportType': 'Relay'})})
+    assert said(mail.plan(other), 'mail.domain-kept') == [
+        ('mail.domain-kept', 'notice', {'domain': 'r.example'})]
+    typed = same._replace(dest_domains={'r.example': ('other', {'TransportType': 'Relay',
+                                                                'RelayHost': 'mx.example'})})
+    assert said(mail.plan(typed), 'mail.domain-kept') == [
+        ('mail.domain-kept', 'notice', {'domain': 'r.example'})]
+
+
+def test_address_records_exactly():
+    steps = mail.plan(facts(decision=decision(users=('alice',), groups={'g': ['alice']}),
+                            pseudonyms=[('multi', {'Account': 'alice, bob@x.example,alice'}),
+                                        ('noacc', {}), ('tog', {'Account': 'empty'})],
+                            dest_accounts={'kept1@': ('pseudonym', {'Account': 'a'}),
+                                           'kept2@': ('pseudonym', {'Account': 'b'})}))
+    step = [s for s in steps if isinstance(s, SetRecords)][0]
+    assert (step.db, step.what, step.count) == ('accounts', 'mail addresses', 'mail addresses')
+    assert dict((k, (t, p)) for k, t, p in step.records) == {
+        'admin@': ('pseudonym', {'Account': 'admin@' + D, 'Access': 'public', 'Description': ''}),
+        'alice@': ('pseudonym', {'Account': 'alice@' + D, 'Access': 'public', 'Description': ''}),
+        'g@': ('pseudonym', {'Account': 'alice@' + D, 'Access': 'public', 'Description': ''}),
+        'multi@': ('pseudonym', {'Account': 'alice@{},bob@x.example'.format(D),
+                                 'Access': 'public', 'Description': ''}),
+        'noacc@': ('pseudonym', {'Account': 'postmaster@' + D, 'Access': 'public',
+                                 'Description': ''}),
+        'tog@': ('pseudonym', {'Account': 'postmaster@' + D, 'Access': 'public',
+                               'Description': ''})}
+    messages = dict((s.obj['pseudonym'], s.message) for s in steps
+                    if isinstance(s, Note) and s.key == 'mail.target-missing')
+    assert messages['noacc'].startswith('pseudonym noacc: it has no target')
+    assert messages['tog'].startswith('pseudonym tog: its target empty does not exist')
+    group_target = mail.plan(facts(decision=decision(users=('alice',), groups={'e': []}),
+                                   pseudonyms=[('toe', {'Account': 'e'})]))
+    assert [s.message for s in group_target if isinstance(s, Note) and s.key ==
+            'mail.target-missing'] == ['pseudonym toe: its target group e has no migrated '
+                                       'member: it goes to postmaster@example.org instead']
+
+
+def test_kept_addresses_are_counted_and_a_record_without_account_named_by_its_type():
+    dest = dict((k, ('pseudonym', {'Account': a})) for k, a in (
+        ('admin@', 'admin@' + D), ('alice@', 'alice@' + D), ('bob@', 'bob@' + D)))
+    dest['sales@'] = ('user', {})
+    steps = mail.plan(facts(dest_accounts=dest))
+    assert 'mail: 3 address(es) already there' in [s.message for s in steps
+                                                   if isinstance(s, Note)]
+    kept = [s for s in steps if isinstance(s, Note) and s.key == 'mail.address-kept'][0]
+    assert kept.message == ('address sales@ (sales): this server already has it, going to '
+                            'user; kept (the source sent it to alice@example.org,bob@example.org)')
+
+
+def test_forward_defaults_follow_the_dovecot_record():
+    state = facts(forwards={'alice': ('forward', 'a@x.example')},
+                  dovecot={'QuotaDefaultSize': '30', 'SpamRetentionTime': '7d'})
+    (key, _t, props), = [r for s in mail.plan(state) if isinstance(s, SetRecords)
+                         and s.what == 'mail forwards' for r in s.records]
+    assert (props['MailQuotaCustom'], props['MailSpamRetentionTime']) == ('30', '7d')
+    bare = facts(forwards={'alice': ('forward', 'a@x.example')}, spam=None)._replace(
+        dovecot={'SpamFolder': 'Junk'})
+    (key, _t, props), = [r for s in mail.plan(bare) if isinstance(s, SetRecords)
+                         and s.what == 'mail forwards' for r in s.records]
+    assert (props['MailQuotaCustom'], props['MailSpamRetentionTime']) == ('20', '15d')
+    step = [s for s in mail.plan(bare) if isinstance(s, SetRecords) and s.what ==
+            'mail forwards'][0]
+    assert (step.db, step.count) == ('accounts', 'mail forwards')
+
+
+def test_the_settings_steps_exactly():
+    steps = mail.plan(facts(spam={'SortSpam': 'enabled', 'MessageRetentionTime': 'x'},
+                            dovecot={'SpamFolder': ''}))
+    assert [s for s in steps if isinstance(s, SetProps)] == [
+        SetProps('configuration', 'dovecot', 'service', {'SpamFolder': 'Junk'},
+                 "spam folder 'Junk', retention kept"),
+        SetProps('configuration', 'postfix', 'service',
+                 {'AccessPolicies': 'smtpauth,trustednetworks'},
+                 'postfix AccessPolicies smtpauth,trustednetworks')]
+    assert mail.retention('-0') == ('infinite', False)
+    assert mail.retention('00') == ('infinite', False)
+
+
+def test_only_domains_or_only_users_still_need_the_module():
+    only_domains = mail.plan(facts(installed=False, decision=decision(users=())))
+    only_users = mail.plan(facts(installed=False, domains=()))
+    assert [s.key for s in only_domains] == [s.key for s in only_users] == ['module.missing']
+    assert only_domains[0].message.startswith('mail (1 domain(s), 0 user(s)): the source')
+    blocked = [s for s in mail.plan(facts(decision=decision(blocked=True)))
+               if isinstance(s, Note)][0]
+    assert blocked.severity == 'notice'
+
+
+def test_read_without_a_saved_decision_and_the_journal(sme_tree):
+    db = sme_tree / 'home' / 'e-smith' / 'db'
+    (db / 'domains').unlink()
+    with open(str(db / 'accounts'), 'a') as f:
+        f.write('fwd=user|FirstName|F|LastName|L|EmailForward|both|ForwardAddress|x@y.example\n'
+                'nofwd=user|FirstName|F|LastName|L\n')
+    with open(str(db / 'configuration'), 'a') as f:
+        f.write('smtpd=service|Authentication|disabled\n'
+                'spamassassin=service|SortSpam|enabled\n')
+    dest = FakeDestination(dbs={'configuration': [
+        esmithdb.Record('postfix', 'service', {'AccessPolicies': 'x'}),
+        esmithdb.Record('dovecot', 'service', {'SpamFolder': 'Junk'})]})
+    for journal, pending in (([], False), (['pending'], True), (['pending', 'done'], False),
+                             (['done', 'pending'], True), (['pending', 'pending'], True)):
+        dest.state[mail.JOURNAL] = journal
+        state = mail.read(SourceTree(str(sme_tree)), dest)
+        assert state.pending is pending, journal
+    assert state.source_domains == []
+    assert state.decision.users and 'fwd' in state.decision.users
+    assert state.forwards['fwd'] == ('both', 'x@y.example')
+    assert state.forwards['nofwd'] == ('', '')
+    assert 'admin' in state.forwards
+    assert (state.spam, state.smtpd_auth) == ({'SortSpam': 'enabled'}, 'disabled')
+    assert (state.postfix, state.dovecot) == ({'AccessPolicies': 'x'}, {'SpamFolder': 'Junk'})
+
+
+def test_run_journals_pending_then_done_and_not_done_after_an_error(sme_tree):
+    import io
+    from nethserver_migration.report import Reporter
+    dest = FakeDestination()
+    mail.run(SourceTree(str(sme_tree)), dest, Reporter('m', stream=io.StringIO(),
+                                                       report_dir='/nonexistent'))
+    assert dest.state[mail.JOURNAL] == ['pending', 'done']
+    assert ('nethserver-mail-server-save',) in dest.called('signal_event')
+    failing = FakeDestination(fail={('nethserver-mail-server-save', None)})
+    mail.run(SourceTree(str(sme_tree)), failing, Reporter('m', stream=io.StringIO(),
+                                                          report_dir='/nonexistent'))
+    assert failing.state[mail.JOURNAL] == ['pending']
+    quiet = FakeDestination()
+    quiet.modules = ()
+    mail.run(SourceTree(str(sme_tree)), quiet, Reporter('m', stream=io.StringIO(),
+                                                        report_dir='/nonexistent'))
+    assert mail.JOURNAL not in quiet.state
