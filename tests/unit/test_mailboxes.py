@@ -237,3 +237,12 @@ def test_a_run_killed_before_its_uid_list_is_completed_by_the_next(tmp_path):
     fileops.merge_maildir(source, dest, ME)
     assert open(os.path.join(dest, 'dovecot-uidlist')).read() == \
         '3 V100 N10\n7 :a\n8 :b\n9 :c\n'
+
+
+def test_the_edges_of_the_uid_lists_and_subscriptions():
+    # a v1 list names files by base; a name with its info is cut at ':2,'
+    assert maildir.parse_uidlist('1 5 2\n1 a:2,S\n') == maildir.UidList(5, 2, [(1, 'a')])
+    assert maildir.parse_courier_uids('1 x 3\na 1\n') is None
+    assert maildir.parse_courier_uids('1 300 1\na 5\n') == maildir.UidList(300, 6, [(5, 'a')])
+    assert maildir.subscriptions('INBOX.x\n') == ['INBOX.x']          # Dovecot's: as it is
+    assert maildir.subscriptions('INBOX.x\nINBOX\n', courier=True) == ['x']
