@@ -14,7 +14,7 @@ import stat
 
 from nethserver_migration import esmithdb
 from nethserver_migration.destination import CommandResult, Destination
-from nethserver_migration.fileops import MergeResult
+from nethserver_migration.fileops import MailboxResult, MergeResult
 
 Passwd = collections.namedtuple('Passwd', 'pw_name pw_passwd pw_uid pw_gid pw_gecos pw_dir '
                                 'pw_shell')
@@ -242,7 +242,7 @@ class FakeDestination(object):
         failed, answer = self._call('merge_tree', src, dst, owner)
         if failed:
             raise OSError(28, 'No space left on device')
-        return answer or MergeResult()
+        return answer(src) if callable(answer) else answer or MergeResult()
 
     def install_file(self, src, dst, mode=0o644, replace=False, group=None):
         failed, answer = self._call('install_file', src, dst, mode, replace, group)
@@ -260,6 +260,22 @@ class FakeDestination(object):
         failed, answer = self._call('move_into', tuple(paths), dst_dir)
         return answer if answer is not None else [
             (p, os.path.join(dst_dir, os.path.basename(p))) for p in paths]
+
+    def merge_maildir(self, src, dst, owner, folder_map=None, domain=None):
+        failed, answer = self._call('merge_maildir', src, dst, owner, folder_map, domain)
+        if failed:
+            raise OSError(28, 'No space left on device')
+        return answer(src) if callable(answer) else answer or MailboxResult()
+
+    def mailbox_home(self, path, owner):
+        self._call('mailbox_home', path, owner)
+
+    def make_private(self, root, owner):
+        self._call('make_private', root, owner)
+
+    def active_sieve(self, home, script, owner):
+        failed, answer = self._call('active_sieve', home, script, owner)
+        return answer if answer is not None else not failed
 
     def write_private_file(self, path, data, mode=0o600):
         failed, _ = self._call('write_private_file', path, mode)

@@ -246,3 +246,128 @@ def test_the_edges_of_the_uid_lists_and_subscriptions():
     assert maildir.parse_courier_uids('1 300 1\na 5\n') == maildir.UidList(300, 6, [(5, 'a')])
     assert maildir.subscriptions('INBOX.x\n') == ['INBOX.x']          # Dovecot's: as it is
     assert maildir.subscriptions('INBOX.x\nINBOX\n', courier=True) == ['x']
+
+
+# -- the handler, against the FakeDestination ----------------------------------------------
+
+def mailbox_result(placed=0, unchanged=0, size=0, skipped=(), errors=()):
+    result = fileops.MailboxResult()
+    result.placed, result.unchanged, result.bytes = placed, unchanged, size
+    result.skipped, result.errors = list(skipped), list(errors)
+    return result
+
+
+def merged(placed):
+    result = fileops.MergeResult()
+    result.linked = ['/x'] * placed
+    return result
+
+
+def test_the_handler_merges_the_mailbox_the_sieve_and_the_link():
+    import io
+    from nethserver_migration import steps
+    from nethserver_migration.report import Reporter
+    dest = FakeDestination(answers={
+        'merge_maildir': mailbox_result(3, 2, 300, skipped=[('/s/cur/l', 'a symlink')],
+                                        errors=[('/s/cur/e', 'EIO')]),
+        'merge_tree': merged(2)})
+    rep = Reporter('m', stream=io.StringIO(), report_dir='/nonexistent')
+    step = mailboxes.MailboxMerge('alice', '/s/Maildir', '/v/alice@d.org', {'.junkmail': '.Junk'},
+                                  '/s/sieve', 'r.sieve', (990, 987), 'd.org')
+    assert steps.apply([step], dest, rep) == 1
+    assert dest.calls == [
+        ('mailbox_home', '/v/alice@d.org', (990, 987)),
+        ('merge_maildir', '/s/Maildir', '/v/alice@d.org/Maildir', (990, 987),
+         {'.junkmail': '.Junk'}, 'd.org'),
+        ('merge_tree', '/s/sieve', '/v/alice@d.org/sieve', (990, 987)),
+        ('make_private', '/v/alice@d.org/sieve', (990, 987)),
+        ('active_sieve', '/v/alice@d.org', 'r.sieve', (990, 987))]
+    assert rep.counts == {'mailboxes migrated': 1, 'messages placed': 3,
+                          'messages already there': 2, 'bytes of mail placed': 300,
+                          'sieve scripts placed': 2, 'active sieve scripts': 1}
+    assert [(f.key, f.severity, f.obj, f.message) for f in rep.findings] == [
+        ('mailboxes.file-skipped', 'notice', {'user': 'alice', 'file': '/s/cur/l'},
+         'mailbox of alice: /s/cur/l: a symlink'),
+        ('mailboxes.file-failed', 'error', {'user': 'alice', 'file': '/s/cur/e'},
+         'mailbox of alice: /s/cur/e: EIO')]
+    assert rep.findings[1].remediation == ('fix the cause and run the import again: messages '
+                                           'already placed are not copied twice')
+
+
+@pytest.mark.parametrize('placed, sieve, active, changed, calls', [
+    (0, None, None, 0, ['mailbox_home', 'merge_maildir']),
+    (0, '/s/sieve', None, 0, ['mailbox_home', 'merge_maildir', 'merge_tree', 'make_private']),
+    (1, None, None, 1, ['mailbox_home', 'merge_maildir']),
+])
+def test_what_changed(placed, sieve, active, changed, calls):
+    import io
+    from nethserver_migration import steps
+    from nethserver_migration.report import Reporter
+    dest = FakeDestination(answers={'merge_maildir': mailbox_result(placed),
+                                    'merge_tree': merged(0)})
+    rep = Reporter('m', stream=io.StringIO(), report_dir='/nonexistent')
+    step = mailboxes.MailboxMerge('a', '/s/M', '/v/a@d', {}, sieve, active, (1, 1), 'd')
+    assert steps.apply([step], dest, rep) == changed
+    assert [c[0] for c in dest.calls] == calls
+
+
+def test_a_sieve_only_user_and_the_progress_lines():
+    import io
+    from nethserver_migration import steps
+    from nethserver_migration.report import Reporter
+    dest = FakeDestination(answers={'merge_maildir': mailbox_result(2, 0, 10),
+                                    'merge_tree': merged(1)})
+    rep = Reporter('m', stream=io.StringIO(), report_dir='/nonexistent')
+    planned = [mailboxes.MailboxMerge('u{}'.format(n), '/s/M', '/v/u', {}, None, None, (1, 1),
+                                      'd') for n in range(200)]
+    planned.append(mailboxes.MailboxMerge('s', None, '/v/s', {}, '/s/sieve', None, (1, 1), 'd'))
+    steps.apply(planned, dest, rep)
+    lines = [l for l in rep.stream.getvalue().splitlines() if 'mailboxes' in l]
+    assert lines == ['[INFO] mailboxes: 100 done, 200 messages and 1000 bytes placed so far',
+                     '[INFO] mailboxes: 100 of 201',
+                     '[INFO] mailboxes: 200 done, 400 messages and 2000 bytes placed so far',
+                     '[INFO] mailboxes: 200 of 201', '[INFO] mailboxes: 201 of 201']
+    assert rep.counts['mailboxes migrated'] == 200 and rep.counts['sieve scripts placed'] == 1
+    assert type(planned[0]).op == 'merge-mailbox'
+
+
+def test_the_plan_says_word_for_word():
+    sources = [mailboxes.Source('a', '/s/M', None, None, None),
+               mailboxes.Source('b', None, '/s/sieve', None, None)]
+    assert [(s.key, s.message, s.remediation) for s in mailboxes.plan(facts(sources, spam=''))
+            if isinstance(s, Note)] == [
+        ('mailboxes.junkmail-kept', 'mailboxes: the spam folder is disabled on this server: '
+         'SME\'s junkmail folders are kept as "junkmail"',
+         'enable the spam folder (Email > Filter) to have new spam filed there')]
+    # a user with sieve scripts only still gets its mailbox step; no maildir, no notice
+    assert [s.name for s in mailboxes.plan(facts(sources[1:], spam=''))] == ['b']
+    missing = mailboxes.plan(facts(sources[1:], installed=False))[0]
+    assert (missing.key, missing.obj, missing.message.split(':')[0]) == (
+        'module.missing', {'module': 'nethserver-mail-server'}, 'mailboxes (1)')
+    none = mailboxes.plan(facts([], installed=False))
+    assert [(s.severity, s.message) for s in none] == [('info', 'mailboxes: the source has none')]
+    novmail = mailboxes.plan(facts(sources, owner=None))[0]
+    assert (novmail.severity, novmail.message, novmail.remediation) == (
+        'error', 'mailboxes: this server has no vmail user: no mailbox is migrated',
+        'signal-event nethserver-mail-server-update, then run the import again')
+
+
+def test_read_without_a_decision_nor_the_module(sme_tree):
+    users = sme_tree / 'home' / 'e-smith' / 'files' / 'users'
+    (users / 'abs').mkdir(parents=True)
+    (users / 'abs' / 'sieve').mkdir()
+    os.symlink('/home/e-smith/files/users/abs/sieve/x.sieve', str(users / 'abs' / '.dovecot.sieve'))
+    (users / 'odd').mkdir()
+    os.symlink('elsewhere/x.sieve', str(users / 'odd' / '.dovecot.sieve'))
+    with open(str(sme_tree / 'home' / 'e-smith' / 'db' / 'accounts'), 'a') as f:
+        f.write('abs=user|FirstName|A|LastName|B\nodd=user|FirstName|O|LastName|D\n')
+    dest = FakeDestination(dbs={'configuration': [
+        __import__('nethserver_migration.esmithdb').esmithdb.Record(
+            'dovecot', 'service', {'SpamFolder': 'Spam'})]})
+    dest.modules = ()
+    state = mailboxes.read(SourceTree(str(sme_tree)), dest)
+    by = dict((s.user, s) for s in state.sources)
+    assert by['abs'].active == 'x.sieve' and by['odd'].active is None
+    assert (state.installed, state.spam_folder, state.owner) == (False, '', None)
+    dest.modules = None
+    assert mailboxes.read(SourceTree(str(sme_tree)), dest).spam_folder == 'Spam'
