@@ -181,3 +181,11 @@ def test_read_without_a_saved_decision_nor_a_fetchmail_db(sme_tree):
     state = getmail.read(SourceTree(str(sme_tree)), FakeDestination())
     assert state.fetches[0] == getmail.Fetch('fetchmail', 'acct', '', '', '', '', 'pop3', True,
                                              False)
+
+
+def test_an_undecodable_entry_fails_alone():
+    fetches, problems = getmail.parse_fm_accounts(
+        'u', 'pop.x.example,pop3,zz,00;pop.y.example,pop3,{},{}'.format(hexed('b'), hexed('c')),
+        True)
+    assert [f.key for f in fetches] == ['b@pop.y.example']
+    assert problems == [('u', 1, 'its user name or password is not hex-encoded text')]
