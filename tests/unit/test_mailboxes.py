@@ -294,6 +294,19 @@ def test_the_handler_merges_the_mailbox_the_sieve_and_the_link():
                                            'already placed are not copied twice')
 
 
+@pytest.mark.parametrize('maildir, sieve_placed, changed', [
+    (None, 0, 0), (None, 1, 1), (None, 2, 1), ('/s/M', 1, 1)])
+def test_what_changed_with_sieve_scripts(maildir, sieve_placed, changed):
+    import io
+    from nethserver_migration import steps
+    from nethserver_migration.report import Reporter
+    dest = FakeDestination(answers={'merge_maildir': mailbox_result(0),
+                                    'merge_tree': merged(sieve_placed)})
+    rep = Reporter('m', stream=io.StringIO(), report_dir='/nonexistent')
+    step = mailboxes.MailboxMerge('a', maildir, '/v/a@d', {}, '/s/sieve', None, (1, 1), 'd')
+    assert steps.apply([step], dest, rep) == changed
+
+
 @pytest.mark.parametrize('placed, sieve, active, changed, calls', [
     (0, None, None, 0, ['mailbox_home', 'merge_maildir']),
     (0, '/s/sieve', None, 0, ['mailbox_home', 'merge_maildir', 'merge_tree', 'make_private']),
