@@ -465,3 +465,66 @@ def test_already_done_lines(reporter):
     dest = FakeDestination(dbs={'configuration': [esmithdb.Record('MinUid', '5000')]})
     apply([SetValue('configuration', 'MinUid', '5000', 'uid')], dest, reporter)
     assert reporter.stream.getvalue() == '[INFO] uid (already done)\n'
+
+
+# -- what mutation testing found unasserted in steps ---------------------------------------
+
+def test_apply_journalled(reporter):
+    from nethserver_migration.steps import apply_journalled
+    dest = FakeDestination()
+    assert apply_journalled([Signal('e', (), 'e')], dest, reporter, 'j') == 1
+    assert dest.state['j'] == ['pending', 'done']
+    failing = FakeDestination(fail={('e', None)})
+    assert apply_journalled([Signal('e', (), 'e')], failing, reporter, 'j') == 0
+    assert failing.state['j'] == ['pending']
+    quiet = FakeDestination()
+    assert apply_journalled([note('info', 'x')], quiet, reporter, 'j') == 0
+    assert 'j' not in quiet.state
+
+
+def test_changed_counts_a_batch_after_singles(reporter):
+    dest = FakeDestination()
+    planned = [Signal('e', (), 'e'), SetValue('configuration', 'A', '1', 'a'),
+               SetValue('configuration', 'B', '2', 'b'), SetValue('configuration', 'C', '3', 'c')]
+    assert apply(planned, dest, reporter) == 4
+
+
+def test_failures_of_a_group_and_of_a_step_without_name(reporter):
+    from nethserver_migration.actions.accounts import ops
+    from nethserver_migration.actions.accounts.reading import SourceUser
+
+    class Refusing(FakeDestination):
+        def signal_event(self, event, *args):
+            raise ValueError('bad')
+
+        def import_nt_hashes(self, text):
+            raise OSError(7, 'too long')
+    dest = Refusing()
+    user = ops.passwords.credential(None, None, {'sambantpassword': 'A' * 32})
+    apply([ops.GroupCreate('g', [], ''),
+           note('notice', 'about g', key='k', obj={'group': 'g'}, unless_failed='g'),
+           ops.NtImport([SourceUser('u', '', 1, user, {})]),
+           note('notice', 'suppressed', key='s', unless_failed='zzz')], dest, reporter)
+    assert [(f.key, f.obj, f.message) for f in reporter.findings] == [
+        ('accounts.step-failed', {'group': 'g'}, 'group-create of g: not done: bad'),
+        ('k', {'group': 'g'}, 'about g'),
+        ('accounts.step-failed', {}, 'nt-import: not done: [Errno 7] too long'),
+        ('s', {}, 'suppressed')]
+
+
+def test_a_suppressed_note_changes_nothing(reporter):
+    from nethserver_migration.actions.accounts import ops
+    dest = FakeDestination(fail={('user-create', 'a')})
+    assert apply([ops.UserCreate('a', 'A'), note('warning', 'x', key='k', unless_failed='a')],
+                 dest, reporter) == 0
+    assert [f.key for f in reporter.findings] == ['accounts.user-create-failed']
+
+
+def test_set_records_counts_every_bad_record(reporter, tmp_path, monkeypatch):
+    monkeypatch.setattr(esmithdb, 'DB_DIR', str(tmp_path))
+    step = SetRecords('accounts', (('a@', 'pseudonym', {'Account': 'x|y'}),
+                                   ('b@', 'pseudonym', {'Account': 'y|z'}),
+                                   ('c@', 'pseudonym', {'Account': 'c'})), 'addresses', 'n')
+    apply([step], Destination(), reporter)
+    assert reporter.stream.getvalue().splitlines()[-1] == \
+        '[INFO] addresses: 1 written, 0 already there'
