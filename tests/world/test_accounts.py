@@ -15,6 +15,7 @@ from tests import reports
 
 from tests.world import smegen
 from tests.world.smegen import hashes as smegen_hashes
+from tests.world import killer
 from tests.world.sandbox import Sandbox
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -234,20 +235,7 @@ def test_ldap_second_run_changes_nothing(ldap):
 # --------------------------------------------------------------------------------------
 # interruption: kill the accounts action after N user-create calls, run again
 
-KILLER = r'''#!/usr/bin/python3
-import os, signal
-count_file = '/var/lib/killer.count'
-n = int(open(count_file).read()) + 1 if os.path.exists(count_file) else 1
-open(count_file, 'w').write(str(n))
-if n == int(open('/var/lib/killer.after').read()):
-    pid = os.getppid()
-    while pid > 1:
-        cmd = open('/proc/%d/cmdline' % pid, 'rb').read()
-        if b'nethserver-migration-accounts' in cmd:
-            os.kill(pid, signal.SIGKILL)
-            break
-        pid = int(open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()[1])
-'''
+KILLER = killer.script('nethserver-migration-accounts')
 
 
 def state_of(sandbox):

@@ -13,6 +13,7 @@ import pytest
 
 from tests import reports
 from tests.world import smegen
+from tests.world import killer
 from tests.world.sandbox import Sandbox
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -187,16 +188,7 @@ def test_migration_check_shows_the_addresses_it_would_create(tmp_path):
     assert not os.path.exists(sandbox.path('/var/lib/nethserver-migration/mail-events'))
 
 
-KILLER = r'''#!/usr/bin/python3
-import os, signal
-pid = os.getppid()
-while pid > 1:
-    cmd = open('/proc/%d/cmdline' % pid, 'rb').read()
-    if b'nethserver-migration-mail' in cmd:
-        os.kill(pid, signal.SIGKILL)
-        break
-    pid = int(open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()[1])
-'''
+KILLER = killer.script('nethserver-migration-mail')
 
 
 def test_killed_in_its_event_the_next_run_signals_it_and_converges(ldap, tmp_path):
