@@ -14,7 +14,7 @@ import stat
 
 from nethserver_migration import esmithdb
 from nethserver_migration.destination import CommandResult, Destination
-from nethserver_migration.fileops import MailboxResult, MergeResult
+from nethserver_migration.fileops import AclResult, MailboxResult, MergeResult
 
 Passwd = collections.namedtuple('Passwd', 'pw_name pw_passwd pw_uid pw_gid pw_gecos pw_dir '
                                 'pw_shell')
@@ -238,11 +238,19 @@ class FakeDestination(object):
         self.calls.append(('sam_ldb', program))
         return self.directory.sam_ldb(program, args, input=input)
 
-    def merge_tree(self, src, dst, owner=None, exclude=(), link=True, dir_mode=None):
+    def merge_tree(self, src, dst, owner=None, exclude=(), link=True, dir_mode=None,
+                   ids=None):
+        self.merge_ids = ids        # what an answer function may call, as merge_tree would
         failed, answer = self._call('merge_tree', src, dst, owner)
         if failed:
             raise OSError(28, 'No space left on device')
         return answer(src) if callable(answer) else answer or MergeResult()
+
+    def set_acls(self, root, items):
+        failed, answer = self._call('set_acls', root, tuple(items))
+        if failed:
+            raise OSError(95, 'Operation not supported')
+        return answer or AclResult()
 
     def install_file(self, src, dst, mode=0o644, replace=False, group=None):
         failed, answer = self._call('install_file', src, dst, mode, replace, group)

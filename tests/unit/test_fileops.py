@@ -2,6 +2,7 @@
 plus re-runs and an interrupted run."""
 
 import os
+import stat
 
 import pytest
 
@@ -178,3 +179,64 @@ def test_a_hard_link_refused_even_when_copying(tmp_path):
     result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), link=False)
     assert result.copied == [] and len(result.skipped) == 1
     assert not os.path.exists(str(tmp_path / 'dst' / 'a'))
+
+
+# -- ids: each entry's owner, group and mode decided from its source lstat (ibays) ------
+
+def owners_and_modes(root):
+    out = {}
+    for top, dirs, files in os.walk(str(root)):
+        for name in dirs + files:
+            st = os.lstat(os.path.join(top, name))
+            out[os.path.relpath(os.path.join(top, name), str(root))] = (
+                st.st_uid, st.st_gid, oct(st.st_mode & 0o7777))
+    return out
+
+
+def shifted(st):
+    """Source ids 5000+ -> 1000+ (kept when already mapped); dirs 2770, files 0660."""
+    uid = st.st_uid - 4000 if st.st_uid >= 5000 else st.st_uid
+    gid = st.st_gid - 4000 if st.st_gid >= 5000 else st.st_gid
+    return uid, gid, 0o2770 if stat.S_ISDIR(st.st_mode) else 0o660
+
+
+@pytest.mark.parametrize('link', [True, False])
+def test_ids_map_each_entry_and_a_rerun_keeps_them(tmp_path, link):
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    build(src, {'files/a': 'a', 'files/sub/b': 'b', 'html/index.html': 'i'})
+    os.chown(str(src / 'files'), 5001, 5003)
+    os.chown(str(src / 'files' / 'a'), 5001, 5003)
+    os.chown(str(src / 'files' / 'sub'), 5002, 5003)
+    os.chown(str(src / 'files' / 'sub' / 'b'), 5002, 5003)
+    result = merge_tree(str(src), str(dst), link=link, ids=shifted)
+    assert result.placed == 3 and result.errors == []
+    want = {'files': (1001, 1003, '0o2770'), 'files/a': (1001, 1003, '0o660'),
+            'files/sub': (1002, 1003, '0o2770'), 'files/sub/b': (1002, 1003, '0o660'),
+            'html': (0, 0, '0o2770'), 'html/index.html': (0, 0, '0o660')}
+    assert owners_and_modes(dst) == want
+    again = merge_tree(str(src), str(dst), link=link, ids=shifted)
+    assert again.placed == 0 and len(again.unchanged) == 3
+    assert owners_and_modes(dst) == want
+
+
+def test_ids_finish_a_run_killed_between_the_link_and_its_chown(tmp_path):
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    build(src, {'files/a': 'a'})
+    os.chown(str(src / 'files' / 'a'), 5001, 5003)
+    os.makedirs(str(dst / 'files'))
+    os.link(str(src / 'files' / 'a'), str(dst / 'files' / 'a'))   # then killed
+    merge_tree(str(src), str(dst), ids=shifted)
+    assert owners_and_modes(dst)['files/a'] == (1001, 1003, '0o660')
+
+
+def test_ids_leave_a_destination_file_linked_elsewhere_alone(tmp_path):
+    src, dst, elsewhere = tmp_path / 'src', tmp_path / 'dst', tmp_path / 'etc-shadow'
+    build(src, {'files/a': 'same'})
+    elsewhere.write_text('same')
+    os.chmod(str(elsewhere), 0o600)
+    os.makedirs(str(dst / 'files'))
+    os.link(str(elsewhere), str(dst / 'files' / 'a'))          # planted before the run
+    result = merge_tree(str(src), str(dst), ids=shifted)
+    assert result.unchanged == [str(dst / 'files' / 'a')]
+    st = os.stat(str(elsewhere))
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (0, 0, 0o600)
