@@ -30,11 +30,12 @@ __all__ = ['generate', 'VERSIONS', 'ROLES']
 
 def generate(dest_dir, seed=1, version='9', users=10, groups=3, ibays=3, pseudonyms=5,
              domains=2, networks=2, hosts=5, messages=5, corner_cases=False,
-             ldap_auth=False, role='WS'):
+             ldap_auth=False, role='WS', ibay_access=None):
     """Write an SME source tree into dest_dir (created; must be empty) and return its
     manifest.  Sizes: users/groups/ibays/pseudonyms (extra, beyond the built-in and the
     automatic first.last ones) / domains (total, primary included) / networks (trusted,
-    beyond the local one) / hosts (host records) / messages (per mailbox, admin's too)."""
+    beyond the local one) / hosts (host records) / messages (per mailbox, admin's too).
+    ibay_access: [(group index or 'shared'/'admin', UserAccess)] fixes the first ibays'."""
     version = str(version)
     if version not in VERSIONS:
         raise ValueError('version must be one of {}'.format(', '.join(VERSIONS)))
@@ -54,14 +55,15 @@ def generate(dest_dir, seed=1, version='9', users=10, groups=3, ibays=3, pseudon
     old_umask = os.umask(0)
     try:
         return _generate(os.path.abspath(dest_dir), seed, version, role, ldap_auth,
-                         corner_cases, sizes)
+                         corner_cases, sizes, ibay_access)
     finally:
         os.umask(old_umask)
 
 
-def _generate(dest, seed, version, role, ldap_auth, corner_cases, sizes):
+def _generate(dest, seed, version, role, ldap_auth, corner_cases, sizes, ibay_access=None):
     m, rng = model_mod.build(seed, version, role, ldap_auth,
-                             extra_accounts=corner.accounts if corner_cases else None, **sizes)
+                             extra_accounts=corner.accounts if corner_cases else None,
+                             ibay_access=ibay_access, **sizes)
     raw, patches = corner.model_extras(m) if corner_cases else ({}, {})
     tree = files.Tree(dest)
     files.skeleton(tree)

@@ -175,9 +175,11 @@ def _folders(rng, total):
 
 
 def build(seed, version, role, ldap_auth, users, groups, ibays, pseudonyms, domains,
-          networks, hosts, messages, extra_accounts=None):
+          networks, hosts, messages, extra_accounts=None, ibay_access=None):
     """The model; extra_accounts(model, rng) runs before pseudonyms are derived, so the
-    accounts it adds get their auto pseudonyms like any other."""
+    accounts it adds get their auto pseudonyms like any other.  ibay_access: [(group,
+    UserAccess)] for the first ibays (group: an index into the groups, or 'shared' /
+    'admin'), the others drawn at random."""
     rng = random.Random('smegen:{}'.format(seed))
     dom_word = rng.choice(names.DOMAIN_WORDS)
     model = Model(
@@ -190,7 +192,7 @@ def build(seed, version, role, ldap_auth, users, groups, ibays, pseudonyms, doma
     model.admin_messages = _folders(rng, messages)
     _add_users(model, rng, users, messages)
     _add_groups(model, rng, groups)
-    _add_ibays(model, rng, ibays)
+    _add_ibays(model, rng, ibays, ibay_access or ())
     if extra_accounts is not None:
         extra_accounts(model, rng)
     _add_pseudonyms(model, rng, pseudonyms)
@@ -252,9 +254,9 @@ def _add_groups(model, rng, count):
                                   members=members))
 
 
-def _add_ibays(model, rng, count):
+def _add_ibays(model, rng, count, fixed=()):
     group_names = [g.name for g in model.groups]
-    for i in range(count):
+    for i in range(max(count, len(fixed))):
         name = _numbered([b for b, _ in names.IBAYS], i, 0)
         if name == 'shared':           # the key space is shared with the system 'shared'
             name = 'common'
@@ -267,6 +269,9 @@ def _add_ibays(model, rng, count):
                                             'wr-group-rd-everyone')),
                     public_access=public, cgi=rng.choice(('enabled', 'disabled')),
                     recycle=rng.choice(('enabled', 'disabled')))
+        if i < len(fixed):
+            group, ibay.user_access = fixed[i]
+            ibay.group = group_names[group] if isinstance(group, int) else group
         if public.endswith('-pw') or public.endswith('-pw-remote'):
             ibay.password, ibay.salt = _password(rng), _salt(rng)
         model.ibays.append(ibay)

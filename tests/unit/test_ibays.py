@@ -1,0 +1,362 @@
+"""ibays: the access table, the plan as tables (Facts -> steps, golden), the owners' and
+modes' decision for each file, the acls.dump blocks, read() on a real small tree, and the
+apply of IbayMigrate against the FakeDestination (order, journal, re-run, failures)."""
+
+import collections
+import io
+import os
+import stat
+
+import pytest
+
+from nethserver_migration import acls, esmithdb, steps
+from nethserver_migration.actions import accounts, ibays
+from nethserver_migration.fileops import AclResult, MergeResult
+from nethserver_migration.report import Reporter
+from nethserver_migration.source import SourceTree
+from nethserver_migration.steps import Note
+from tests.unit import golden
+from tests.unit.fakes import FakeDestination
+
+R = ibays.Resolved
+
+
+def reporter():
+    return Reporter('test', stream=io.StringIO(), report_dir='/nonexistent')
+
+
+def src_ibay(name='docs', problem=None, **props):
+    base = {'Group': 'sales', 'UserAccess': 'wr-group-rd-group', 'Name': 'Documents',
+            'PublicAccess': 'none'}
+    base.update(props)
+    return ibays.SourceIbay(name, base, None if problem == 'unsafe' else '/s/ibays/' + name,
+                            None if problem in (None, 'unsafe') else problem) \
+        if problem != 'unsafe' else ibays.SourceIbay(name, base, None, 'unsafe ibay name')
+
+
+def facts(ibay_list=None, **kw):
+    base = dict(
+        source_dir='/var/lib/migration', installed=True, provider='ldap', blocked=False,
+        ibays=[src_ibay()] if ibay_list is None else ibay_list, existing={}, journal=(),
+        clashes=set(),
+        users={'root': R('root', 0), 'admin': R('admin@example.org', 1000),
+               'alice': R('alice@example.org', 1001), 'bob': R('bob@example.org', 1002)},
+        groups={'root': R('root', 0), 'sales': R('sales@example.org', 1010),
+                'shared': R('locals@example.org', 1000),
+                'admin': R('domain admins@example.org', 1011)},
+        src_uids={0: 'root', 101: 'admin', 5001: 'alice', 5002: 'bob', 5009: 'gone',
+                  5020: 'docs'},
+        src_gids={0: 'root', 101: 'admin', 102: 'www', 500: 'shared', 5003: 'sales',
+                  5020: 'docs', 5030: 'deleted'},
+        acl_text=None, acl_problem=None)
+    base.update(kw)
+    return ibays.Facts(**base)
+
+
+def kinds(planned):
+    return [s.key or s.severity if isinstance(s, Note) else s.op for s in planned]
+
+
+def migrate_step(planned):
+    found = [s for s in planned if isinstance(s, ibays.IbayMigrate)]
+    assert len(found) == 1
+    return found[0]
+
+
+# -- the access table -----------------------------------------------------------------
+
+@pytest.mark.parametrize('value, meant, unknown, group, other', [
+    ('wr-admin-rd-group', 'wr-admin-rd-group', None, 'r', ''),
+    ('wr-group-rd-group', 'wr-group-rd-group', None, 'rw', ''),
+    ('wr-group-rd-everyone', 'wr-group-rd-everyone', None, 'rw', 'r'),
+    ('wr_admin_rd_group', 'wr-admin-rd-group', None, 'r', ''),       # e-smith 3.x spelling
+    ('wr_group_rd_everyone', 'wr-group-rd-everyone', None, 'rw', 'r'),
+    ('', 'wr-group-rd-everyone', None, 'rw', 'r'),                   # SME's default
+    ('everyone-rw', 'wr-group-rd-group', 'everyone-rw', 'rw', ''),   # unknown: narrower
+])
+def test_access_table(value, meant, unknown, group, other):
+    assert ibays.access_of({'UserAccess': value}) == (meant, unknown)
+    step = migrate_step(ibays.plan(facts([src_ibay(UserAccess=value)])))
+    assert (step.record['GroupAccess'], step.record['OtherAccess']) == (group, other)
+
+
+# -- the plan ---------------------------------------------------------------------------
+
+PLANS = [
+    ('no ibay', dict(ibay_list=[]), ['info']),
+    ('module missing', dict(installed=False), ['module.missing']),
+    ('accounts blocked', dict(blocked=True), ['notice']),
+    ('ldap', {}, ['info', 'migrate-ibay', 'ibays.ldap-provider']),
+    ('ad', dict(provider='ad'), ['info', 'migrate-ibay']),
+    ('clash with an account', dict(clashes={'docs'}), ['info', 'error', 'ibays.ldap-provider']),
+    ('a folder of the destination', dict(existing={'docs': {}}),
+     ['info', 'ibays.folder-exists', 'ibays.ldap-provider']),
+    ('our folder, claimed', dict(existing={'docs': {}}, journal=('claimed docs',)),
+     ['info', 'migrate-ibay', 'ibays.ldap-provider']),
+    ('unsafe', dict(ibay_list=[src_ibay(problem='unsafe')]),
+     ['info', 'ibays.unsafe-path', 'ibays.ldap-provider']),
+    ('too long', dict(ibay_list=[src_ibay('a' * 31)]),
+     ['info', 'ibays.bad-name', 'ibays.ldap-provider']),
+    ('a refused character', dict(ibay_list=[src_ibay('a:b')]),
+     ['info', 'ibays.bad-name', 'ibays.ldap-provider']),
+    ('no directory', dict(ibay_list=[src_ibay(problem='is missing from the source tree')]),
+     ['info', 'ibays.no-data', 'migrate-ibay', 'ibays.ldap-provider']),
+    ('group not migrated', dict(ibay_list=[src_ibay(Group='deleted')]),
+     ['info', 'ibays.group-unknown', 'migrate-ibay', 'ibays.ldap-provider']),
+    ('unknown access', dict(ibay_list=[src_ibay(UserAccess='bogus')]),
+     ['info', 'ibays.access-unknown', 'migrate-ibay', 'ibays.ldap-provider']),
+    ('web public', dict(ibay_list=[src_ibay(PublicAccess='global', CgiBin='enabled')]),
+     ['info', 'migrate-ibay', 'ibays.web', 'ibays.ldap-provider']),
+    ('web password', dict(ibay_list=[src_ibay(PublicAccess='global-pw-remote')]),
+     ['info', 'migrate-ibay', 'ibays.web', 'ibays.ldap-provider']),
+    ('cgi, not on the web', dict(ibay_list=[src_ibay(CgiBin='enabled')]),
+     ['info', 'migrate-ibay', 'ibays.ldap-provider']),
+    ('Primary', dict(ibay_list=[src_ibay('Primary', Group='shared',
+                                         UserAccess='wr-admin-rd-group',
+                                         PublicAccess='global')]),
+     ['info', 'migrate-ibay', 'ibays.web-primary', 'ibays.ldap-provider']),
+]
+
+
+@pytest.mark.parametrize('case, kw, expected', PLANS, ids=[p[0] for p in PLANS])
+def test_plan(request, case, kw, expected):
+    planned = golden.plan(request, ibays.plan(facts(**kw)))
+    assert kinds(planned) == expected
+
+
+def test_record_ldap_and_ad():
+    ldap = migrate_step(ibays.plan(facts())).record
+    assert dict(ldap) == {
+        'Description': 'Documents', 'OwningGroup': 'sales@example.org', 'GroupAccess': 'rw',
+        'OtherAccess': '', 'AclRead': 'sales@example.org', 'AclWrite': 'sales@example.org',
+        'SmbRecycleBinStatus': 'disabled', 'SmbRecycleBinVersionsStatus': 'disabled',
+        'SmbShareBrowseable': 'enabled', 'SmbStatus': 'enabled', 'SmbGuestAccessType': 'none',
+        'SmbProfileType': 'migration', 'status': 'enabled'}
+    ad = migrate_step(ibays.plan(facts(
+        provider='ad', ibay_list=[src_ibay(RecycleBin='enabled', KeepVersions='enabled',
+                                           UserAccess='wr-admin-rd-group')]))).record
+    assert (ad['OwningGroup'], ad['AclRead'], ad['AclWrite'], ad['GroupAccess']) == (
+        'sales@example.org', '', '', 'r')
+    assert (ad['SmbRecycleBinStatus'], ad['SmbRecycleBinVersionsStatus']) == (
+        'enabled', 'enabled')
+    # read-only group on LDAP: AclRead only
+    ro = migrate_step(ibays.plan(facts([src_ibay(UserAccess='wr-admin-rd-group')]))).record
+    assert (ro['AclRead'], ro['AclWrite']) == ('sales@example.org', '')
+
+
+@pytest.mark.parametrize('group, owning', [
+    ('shared', 'locals@example.org'), ('admin', 'domain admins@example.org'),
+    ('sales', 'sales@example.org'), ('deleted', ''), ('', 'locals@example.org')])
+def test_owning_group(group, owning):
+    step = migrate_step(ibays.plan(facts([src_ibay(Group=group)])))
+    assert step.record['OwningGroup'] == owning
+
+
+def test_journal_decides_create():
+    assert migrate_step(ibays.plan(facts())).create is True
+    claimed = facts(existing={'docs': {}}, journal=('claimed docs',))
+    assert migrate_step(ibays.plan(claimed)).create is True
+    done = facts(existing={'docs': {}}, journal=('claimed docs', 'created docs'))
+    assert migrate_step(ibays.plan(done)).create is False
+
+
+# -- owners and modes ------------------------------------------------------------------
+
+def st(uid, gid, mode):
+    return os.stat_result((mode, 0, 0, 1, uid, gid, 0, 0, 0, 0))
+
+
+F, D, L = stat.S_IFREG, stat.S_IFDIR, stat.S_IFLNK
+
+
+@pytest.mark.parametrize('access, dump, entry, out, missed', [
+    # mapped by name; SME's modes for the access value (no acls.dump)
+    ('wr-group-rd-group', None, st(5001, 5003, F | 0o644), (1001, 1010, 0o660), []),
+    ('wr-group-rd-group', None, st(5001, 5003, D | 0o755), (1001, 1010, 0o2770), []),
+    ('wr-group-rd-everyone', None, st(5002, 5003, F | 0o700), (1002, 1010, 0o775), []),
+    ('wr-group-rd-group', None, st(5002, 5003, L | 0o777), (1002, 1010, None), []),
+    # SME gives wr-admin-rd-group files to admin
+    ('wr-admin-rd-group', None, st(5001, 102, F | 0o600), (1000, 1010, 0o640), []),
+    # not migrated: root and the owning group, and counted
+    ('wr-group-rd-group', None, st(5009, 5030, F | 0o660), (0, 1010, 0o660),
+     [('gid', 5030), ('uid', 5009)]),
+    ('wr-group-rd-group', None, st(7777, 7777, F | 0o660), (0, 1010, 0o660),
+     [('gid', 7777), ('uid', 7777)]),
+    # www, the ibay's own group and its Group: the owning group; root stays root
+    ('wr-group-rd-group', None, st(0, 102, F | 0o660), (0, 1010, 0o660), []),
+    ('wr-group-rd-group', None, st(5020, 5020, F | 0o660), (0, 1010, 0o660), [('uid', 5020)]),
+    # already mapped by an earlier run (a hard link): kept
+    ('wr-group-rd-group', None, st(1001, 1010, F | 0o660), (1001, 1010, 0o660), []),
+    # with an acls.dump the source's modes are kept, and admin is not imposed
+    ('wr-admin-rd-group', '', st(5001, 5003, F | 0o604), (1001, 1010, None), []),
+])
+def test_ids(access, dump, entry, out, missed):
+    step = migrate_step(ibays.plan(facts([src_ibay(UserAccess=access)], acl_text=dump)))
+    misses = collections.Counter()
+    assert ibays.ids(step.owners, misses)(entry) == out
+    assert sorted(misses) == missed
+    assert step.link is True
+
+
+def test_an_ambiguous_uid_maps_to_nothing():
+    step = migrate_step(ibays.plan(facts(src_uids={5001: None})))
+    assert 5001 not in step.owners.uids
+
+
+def test_ids_that_could_be_read_twice_copy_instead_of_linking():
+    # destination uid 1001 is also a source uid of someone else: a hard link's owner would
+    # be ambiguous on the next run, so the ibay is copied and nothing is "kept"
+    clash = facts(src_uids={5001: 'alice', 1001: 'bob'})
+    step = migrate_step(ibays.plan(clash))
+    assert step.link is False and step.owners.kept_uids == ()
+    misses = collections.Counter()
+    assert ibays.ids(step.owners, misses)(st(1001, 5003, F | 0o600))[:2] == (1002, 1010)
+
+
+# -- acls.dump ------------------------------------------------------------------------------
+
+BLOCK = '# file: {}\nuser::rwx\nuser:{}:rwx\ngroup::r-x\ngroup:shared:r-x\nmask::rwx\nother::---\n\n'
+
+
+def test_acl_blocks_confined_mapped_and_said(request):
+    text = (BLOCK.format('docs/files', 'alice') + BLOCK.format('docs/files/x', 'gone')
+            + BLOCK.format('../../../../etc/shadow', 'alice')
+            + BLOCK.format('/etc/shadow', 'alice') + BLOCK.format('other/files', 'alice')
+            + BLOCK.format('docs', 'alice') + '# file: docs/files/y\nuser::rwx\n\n'
+            + '# file: docs/files/z\nuser::rwz\n')
+    planned = golden.plan(request, ibays.plan(facts(acl_text=text)))
+    said = [(s.key, s.obj) for s in planned if isinstance(s, Note)]
+    assert said == [
+        ('ibays.acl-bad-line', {'line': 53}),                       # user::rwz
+        ('ibays.acl-refused', {'line': 17, 'file': '../../../../etc/shadow'}),
+        ('ibays.acl-refused', {'line': 25, 'file': '/etc/shadow'}),
+        ('ibays.acl-refused', {'line': 33, 'file': 'other/files'}),
+        ('ibays.acl-top', {'ibay': 'docs', 'line': 41}),
+        ('ibays.acl-bad-line', {'line': 49}),
+        ('ibays.acl-name-unknown', {'ibay': 'docs', 'entry': 'user:gone'}),
+        ('ibays.ldap-provider', {})]
+    step = migrate_step(planned)
+    (parts, access, default), (parts2, access2, _d) = step.acls
+    assert parts == ('files',) and default is None and parts2 == ('files', 'x')
+    assert acls.decode(access) == [(1, acls.UNDEFINED_ID, 7), (2, 1001, 7),
+                                   (4, acls.UNDEFINED_ID, 5), (8, 1000, 5),
+                                   (16, acls.UNDEFINED_ID, 7), (32, acls.UNDEFINED_ID, 0)]
+    assert (2, 1001, 7) not in acls.decode(access2)       # 'gone' left out
+    # whoever the ACLs below grant something can pass the share's own directory
+    assert step.record['AclRead'] == 'alice@example.org,locals@example.org,sales@example.org'
+    assert step.record['AclWrite'] == 'sales@example.org'
+
+
+def test_acl_dump_unreadable():
+    planned = ibays.plan(facts(acl_problem='larger than 64 MiB'))
+    assert kinds(planned)[0] == 'ibays.acls-unreadable'
+    assert migrate_step(planned).acls == ()
+
+
+# -- read, on a real small tree ---------------------------------------------------------
+
+def test_read(sme_tree):
+    ibay_dir = sme_tree / 'home' / 'e-smith' / 'files' / 'ibays'
+    (ibay_dir / 'webstats' / 'files').mkdir(parents=True)
+    os.symlink('webstats', str(ibay_dir / 'linked'))
+    with open(str(sme_tree / 'home' / 'e-smith' / 'db' / 'accounts'), 'a') as f:
+        f.write('linked=ibay|Group|shared\nnodata=ibay|Group|shared\n'
+                'clash=ibay|Group|shared\nmine=ibay|Group|shared\n')
+    (sme_tree / 'home' / 'e-smith' / 'db' / 'acls.dump').write_text(BLOCK.format(
+        'webstats/files', 'admin'))
+    dest = FakeDestination(users={'admin': 'Admin', 'clash': 'A user'},
+                           groups={'locals': [], 'domain admins': []},
+                           dbs={'accounts': [esmithdb.Record('mine', 'ibay', {'x': 'y'})]},
+                           state={ibays.JOURNAL: ['claimed mine']})
+    dest.json[accounts.DECISION] = accounts.Decision(
+        'ldap', False, [], [], [], [], {})._asdict()
+    got = ibays.read(SourceTree(str(sme_tree)), dest)
+    by_name = dict((i.name, i) for i in got.ibays)
+    assert sorted(by_name) == ['clash', 'linked', 'mine', 'nodata', 'webstats']
+    assert by_name['webstats'].problem is None
+    assert by_name['linked'].problem == 'is a symbolic link (not followed)'
+    assert by_name['nodata'].problem == 'is missing from the source tree'
+    assert got.clashes == {'clash'} and got.existing == {'mine': {'x': 'y'}}
+    assert got.journal == ('claimed mine',)
+    assert got.users['admin'] == R('admin', dest.passwd['admin'][2])
+    assert got.groups['shared'] == R('locals', dest.group['locals'][2])
+    assert got.groups['admin'].name == 'domain admins'
+    assert got.src_uids[101] == 'admin' and got.src_gids[500] == 'shared'
+    assert got.acl_text.startswith('# file: webstats/files')
+
+
+# -- apply --------------------------------------------------------------------------------
+
+def run_plan(dest, f):
+    rep = reporter()
+    steps.apply(ibays.plan(f), dest, rep)
+    return rep
+
+
+def test_apply_order_and_journal():
+    dest = FakeDestination()
+    rep = run_plan(dest, facts(acl_text=BLOCK.format('docs/files', 'alice')))
+    assert [c[0] if c[0] != 'signal_event' else c[1] for c in dest.calls] == [
+        'state_append', 'merge_tree', 'set_acls', 'ibay-create', 'state_append']
+    assert dest.state[ibays.JOURNAL] == ['claimed docs', 'created docs']
+    assert dest.db('accounts').get('docs').type == 'ibay'
+    assert rep.counts['shared folders migrated'] == 1 and rep.errors == 0
+
+
+def test_apply_again_signals_nothing():
+    dest = FakeDestination(state={ibays.JOURNAL: ['claimed docs', 'created docs']})
+    first = migrate_step(ibays.plan(facts()))
+    dest.db('accounts').merge_props('docs', first.record, type_='ibay')
+    f = facts(existing={'docs': dict(first.record)}, journal=tuple(dest.state[ibays.JOURNAL]))
+    run_plan(dest, f)
+    assert dest.called('signal_event') == []
+    # the record changed since (by hand): ibay-modify applies it again
+    dest.db('accounts').merge_props('docs', {'GroupAccess': 'r'})
+    run_plan(dest, f)
+    assert dest.called('signal_event') == [('ibay-modify', 'docs')]
+
+
+def test_apply_a_failed_event_is_retried_next_time():
+    dest = FakeDestination(fail={('ibay-create', 'docs')})
+    rep = run_plan(dest, facts())
+    assert dest.state[ibays.JOURNAL] == ['claimed docs']
+    assert [f.key for f in rep.findings] == ['ibays.event-failed', 'ibays.ldap-provider']
+    assert rep.errors == 1
+
+
+def test_apply_one_ibay_fails_alone():
+    dest = FakeDestination(fail={('merge_tree', '/s/ibays/docs')})
+    rep = run_plan(dest, facts([src_ibay(), src_ibay('more')]))
+    assert [(f.key, f.obj) for f in rep.findings][:1] == [('ibays.failed', {'ibay': 'docs'})]
+    assert ('ibay-create', 'more') in dest.called('signal_event')
+    assert ('ibay-create', 'docs') not in dest.called('signal_event')
+
+
+def test_apply_says_what_the_merge_and_the_acls_met():
+    result = MergeResult()
+    result.linked = ['/d/a']
+    result.conflicts = [('/d/b', '/d/b.migrated')]
+    result.skipped = [('/s/c', 'symlink pointing outside the tree (/etc), not followed')]
+    result.errors = [('/d/e', 'Permission denied')]
+
+    def merged(src, dst, owner):
+        dest.merge_ids(st(5009, 5003, F | 0o600))  # one owner that was not migrated
+        return result
+    acl_result = AclResult()
+    acl_result.refused = [('/d/files/l', 'a symbolic link')]
+    acl_result.missing = ['/d/files/gone']
+    dest = FakeDestination(answers={'merge_tree': merged, 'set_acls': acl_result})
+    rep = run_plan(dest, facts(acl_text=BLOCK.format('docs/files', 'alice')))
+    assert [(f.key, f.severity) for f in rep.findings] == [
+        ('ibays.file-conflict', 'notice'), ('ibays.file-skipped', 'warning'),
+        ('ibays.file-failed', 'error'), ('ibays.owner-unmapped', 'warning'),
+        ('ibays.acl-refused', 'warning'), ('ibays.acl-stale', 'notice'),
+        ('ibays.ldap-provider', 'notice')]
+    assert 'uid 5009 (1 file(s))' in rep.findings[3].message
+
+
+def test_registered_with_its_handler():
+    from nethserver_migration import registry
+    concern = registry.by_name('ibays')
+    assert (concern.order, concern.package, concern.planned) == ('60', 'nethserver-samba', True)
+    assert steps.handlers()[ibays.IbayMigrate] is ibays.HANDLERS[ibays.IbayMigrate]
