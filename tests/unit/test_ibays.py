@@ -351,7 +351,7 @@ def test_apply_says_what_the_merge_and_the_acls_met():
         ('ibays.file-conflict', 'notice'), ('ibays.file-skipped', 'warning'),
         ('ibays.file-failed', 'error'), ('ibays.owner-unmapped', 'warning'),
         ('ibays.acl-refused', 'warning'), ('ibays.acl-stale', 'notice'),
-        ('ibays.ldap-provider', 'notice')]
+        ('ibays.ldap-provider', 'warning')]
     assert 'uid 5009 (1 file(s))' in rep.findings[3].message
 
 
