@@ -144,6 +144,16 @@ def test_record_ldap_and_ad():
     assert (ro['AclRead'], ro['AclWrite']) == ('sales@example.org', '')
 
 
+@pytest.mark.parametrize('name, stored, said', [
+    ('Sales | Marketing', 'Sales / Marketing', True), ('Two\nlines', 'Two\nlines', False),
+    ('C:\\new', 'docs', True),            # a literal backslash-n: the key instead
+    ('Plain', 'Plain', False), ('', 'docs', False)])
+def test_description(name, stored, said):
+    planned = ibays.plan(facts([src_ibay(Name=name)]))
+    assert migrate_step(planned).record['Description'] == stored
+    assert ('ibays.description-changed' in kinds(planned)) == said
+
+
 @pytest.mark.parametrize('group, owning', [
     ('shared', 'locals@example.org'), ('admin', 'domain admins@example.org'),
     ('sales', 'sales@example.org'), ('deleted', ''), ('', 'locals@example.org')])
