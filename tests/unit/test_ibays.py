@@ -365,6 +365,20 @@ def test_apply_says_what_the_merge_and_the_acls_met():
     assert 'uid 5009 (1 file(s))' in rep.findings[3].message
 
 
+def test_apply_says_its_progress_in_a_large_folder(monkeypatch):
+    monkeypatch.setattr(ibays, 'PROGRESS', 2)
+
+    def merged(src, dst, owner):
+        for _ in range(5):
+            dest.merge_ids(st(5001, 5003, F | 0o600))
+        return MergeResult()
+    dest = FakeDestination(answers={'merge_tree': merged})
+    rep = run_plan(dest, facts())
+    assert [l for l in rep.stream.getvalue().splitlines() if 'so far' in l] == [
+        '[INFO] shared folder docs: 2 files and folders so far',
+        '[INFO] shared folder docs: 4 files and folders so far']
+
+
 def test_registered_with_its_handler():
     from nethserver_migration import registry
     concern = registry.by_name('ibays')
