@@ -193,8 +193,8 @@ def owners_and_modes(root):
     return out
 
 
-def shifted(st):
-    """Source ids 5000+ -> 1000+ (kept when already mapped); dirs 2770, files 0660."""
+def shifted(st, placed=False):
+    """Source ids 5000+ -> 1000+ (others kept); dirs 2770, files 0660."""
     uid = st.st_uid - 4000 if st.st_uid >= 5000 else st.st_uid
     gid = st.st_gid - 4000 if st.st_gid >= 5000 else st.st_gid
     return uid, gid, 0o2770 if stat.S_ISDIR(st.st_mode) else 0o660
@@ -217,6 +217,23 @@ def test_ids_map_each_entry_and_a_rerun_keeps_them(tmp_path, link):
     again = merge_tree(str(src), str(dst), link=link, ids=shifted)
     assert again.placed == 0 and len(again.unchanged) == 3
     assert owners_and_modes(dst) == want
+
+
+def test_ids_know_which_files_an_earlier_run_linked(tmp_path):
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    build(src, {'a': 'a', 'b': 'b', 'c': 'c'})
+    os.makedirs(str(dst))
+    os.link(str(src / 'a'), str(dst / 'a'))          # ours, from an earlier run
+    build(dst, {'b': 'b'})                           # a copy: the same bytes, one link
+    seen = []
+
+    def record(st, placed=False):
+        seen.append((st.st_ino, placed))
+        return 0, 0, None
+    merge_tree(str(src), str(dst), ids=record)
+    inode = dict((n, os.lstat(str(src / n)).st_ino) for n in 'abc')
+    assert sorted(seen) == sorted([(inode['a'], True), (inode['b'], False),
+                                   (inode['c'], False)])
 
 
 def test_ids_finish_a_run_killed_between_the_link_and_its_chown(tmp_path):

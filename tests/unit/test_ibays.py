@@ -179,33 +179,36 @@ def st(uid, gid, mode):
 F, D, L = stat.S_IFREG, stat.S_IFDIR, stat.S_IFLNK
 
 
-@pytest.mark.parametrize('access, dump, entry, out, missed', [
+@pytest.mark.parametrize('access, dump, entry, placed, out, missed', [
     # mapped by name; SME's modes for the access value (no acls.dump)
-    ('wr-group-rd-group', None, st(5001, 5003, F | 0o644), (1001, 1010, 0o660), []),
-    ('wr-group-rd-group', None, st(5001, 5003, D | 0o755), (1001, 1010, 0o2770), []),
-    ('wr-group-rd-everyone', None, st(5002, 5003, F | 0o700), (1002, 1010, 0o775), []),
-    ('wr-group-rd-group', None, st(5002, 5003, L | 0o777), (1002, 1010, None), []),
+    ('wr-group-rd-group', None, st(5001, 5003, F | 0o644), False, (1001, 1010, 0o660), []),
+    ('wr-group-rd-group', None, st(5001, 5003, D | 0o755), False, (1001, 1010, 0o2770), []),
+    ('wr-group-rd-everyone', None, st(5002, 5003, F | 0o700), False, (1002, 1010, 0o775), []),
+    ('wr-group-rd-group', None, st(5002, 5003, L | 0o777), False, (1002, 1010, None), []),
     # SME gives wr-admin-rd-group files to admin
-    ('wr-admin-rd-group', None, st(5001, 102, F | 0o600), (1000, 1010, 0o640), []),
+    ('wr-admin-rd-group', None, st(5001, 102, F | 0o600), False, (1000, 1010, 0o640), []),
     # not migrated: root and the owning group, and counted
-    ('wr-group-rd-group', None, st(5009, 5030, F | 0o660), (0, 1010, 0o660),
+    ('wr-group-rd-group', None, st(5009, 5030, F | 0o660), False, (0, 1010, 0o660),
      [('gid', 5030), ('uid', 5009)]),
-    ('wr-group-rd-group', None, st(7777, 7777, F | 0o660), (0, 1010, 0o660),
+    ('wr-group-rd-group', None, st(7777, 7777, F | 0o660), False, (0, 1010, 0o660),
      [('gid', 7777), ('uid', 7777)]),
     # www, the ibay's own group and its Group: the owning group; root stays root
-    ('wr-group-rd-group', None, st(0, 102, F | 0o660), (0, 1010, 0o660), []),
-    ('wr-group-rd-group', None, st(5020, 5020, F | 0o660), (0, 1010, 0o660), [('uid', 5020)]),
-    # already mapped by an earlier run (a hard link): kept
-    ('wr-group-rd-group', None, st(1001, 1010, F | 0o660), (1001, 1010, 0o660), []),
+    ('wr-group-rd-group', None, st(0, 102, F | 0o660), False, (0, 1010, 0o660), []),
+    ('wr-group-rd-group', None, st(5020, 5020, F | 0o660), False, (0, 1010, 0o660), [('uid', 5020)]),
+    # our own earlier hard link (placed): ids it gives are kept; the source's are mapped
+    ('wr-group-rd-group', None, st(1001, 1010, F | 0o660), True, (1001, 1010, 0o660), []),
+    ('wr-group-rd-group', None, st(5001, 5003, F | 0o660), True, (1001, 1010, 0o660), []),
+    # not placed: 1001 is no source id here, whatever the destination calls it
+    ('wr-group-rd-group', None, st(1001, 1010, F | 0o660), False, (0, 1010, 0o660),
+     [('gid', 1010), ('uid', 1001)]),
     # with an acls.dump the source's modes are kept, and admin is not imposed
-    ('wr-admin-rd-group', '', st(5001, 5003, F | 0o604), (1001, 1010, None), []),
+    ('wr-admin-rd-group', '', st(5001, 5003, F | 0o604), False, (1001, 1010, None), []),
 ])
-def test_ids(access, dump, entry, out, missed):
+def test_ids(access, dump, entry, placed, out, missed):
     step = migrate_step(ibays.plan(facts([src_ibay(UserAccess=access)], acl_text=dump)))
     misses = collections.Counter()
-    assert ibays.ids(step.owners, misses)(entry) == out
+    assert ibays.ids(step.owners, misses)(entry, placed) == out
     assert sorted(misses) == missed
-    assert step.link is True
 
 
 def test_an_ambiguous_uid_maps_to_nothing():
@@ -213,14 +216,14 @@ def test_an_ambiguous_uid_maps_to_nothing():
     assert 5001 not in step.owners.uids
 
 
-def test_ids_that_could_be_read_twice_copy_instead_of_linking():
-    # destination uid 1001 is also a source uid of someone else: a hard link's owner would
-    # be ambiguous on the next run, so the ibay is copied and nothing is "kept"
+def test_a_source_id_that_is_also_a_destination_id():
+    # SME's spamd is uid 1005; here 1001 is a source account (bob) and alice's new uid.
+    # A file of the source owned by 1001 is bob's; our own earlier link carrying 1001 is
+    # alice's, already mapped.
     clash = facts(src_uids={5001: 'alice', 1001: 'bob'})
-    step = migrate_step(ibays.plan(clash))
-    assert step.link is False and step.owners.kept_uids == ()
-    misses = collections.Counter()
-    assert ibays.ids(step.owners, misses)(st(1001, 5003, F | 0o600))[:2] == (1002, 1010)
+    decide = ibays.ids(migrate_step(ibays.plan(clash)).owners, collections.Counter())
+    assert decide(st(1001, 5003, F | 0o600), False)[:2] == (1002, 1010)
+    assert decide(st(1001, 1010, F | 0o600), True)[:2] == (1001, 1010)
 
 
 # -- acls.dump ------------------------------------------------------------------------------
