@@ -52,21 +52,31 @@ def test_parse_reads_blocks_entries_and_escapes():
     assert blocks[1].access[1] == acls.Entry('user', 'bob', 4)      # short tags read
 
 
-@pytest.mark.parametrize('text, lines, paths', [
-    ('user::rwx\n', [1], []),                                    # outside a block
-    ('# file: a/b\nuser::rwx\nuser:x:rwz\nother::---\n', [3], []),  # the whole block out
-    ('# file: a/b\nuser::rwx\nmask:x:rwx\n', [3], []),           # a mask names no one
-    ('# file: a/b\nuser::rwx\ngroup::r-x\nother::---\n\n# file: a/c\nbogus\n', [7], ['a/b']),
+GOOD = '\n# file: z\nuser::rwx\ngroup::r-x\nother::---\n'
+LONG = 'user:' + 'x' * 100 + ':rwz'
+
+
+@pytest.mark.parametrize('text, problems, paths', [
+    ('user::rwx\n' + GOOD, [(1, 'an ACL entry outside a "# file:" block')], ['z']),
+    ('# file: a/b\nuser::rwx\nuser:x:rwz\nother::---\n' + GOOD,      # the whole block out
+     [(3, "not an ACL entry: 'user:x:rwz'")], ['z']),
+    ('# file: a/b\nuser::rwx\nmask:x:rwx\nother::---\n' + GOOD,      # a mask names no one
+     [(3, 'a mask entry cannot name anyone')], ['z']),
+    ('# file: a/b\nuser::rwx\ngroup::r-x\nother::---\n\n# file: a/c\nbogus\n',
+     [(7, "not an ACL entry: 'bogus'")], ['a/b']),
+    ('# file: a/b\n' + LONG + '\n', [(2, 'not an ACL entry: {!r}'.format(LONG[:80]))], []),
     ('# file: a/b\r\nuser::rwx\r\n', [], ['a/b']),               # CRLF tolerated
 ])
-def test_parse_refuses_a_bad_block_whole(text, lines, paths):
-    blocks, problems = acls.parse(text)
-    assert [n for n, _ in problems] == lines
+def test_parse_refuses_a_bad_block_whole(text, problems, paths):
+    blocks, said = acls.parse(text)
+    assert said == problems
     assert [b.path for b in blocks] == paths
 
 
 def test_unescape_odd_bytes():
     assert acls.unescape('a\\040b\\134c') == 'a b\\c'
+    odd = b'caf\xe9'.decode('utf-8', 'surrogateescape')          # Latin-1 read as text
+    assert acls.unescape(odd + '\\040x') == odd + ' x'
     assert acls.unescape('x\\377') == 'x' + b'\xff'.decode('utf-8', 'surrogateescape')
     assert acls.unescape('\\012') == '\n'
 
@@ -82,20 +92,24 @@ def test_locate_inside(path, out):
     assert acls.locate(path, {'docs'}) == out
 
 
+CLIMBS, ABSOLUTE, NOIBAY = ('the path climbs out with ".."', 'an absolute path',
+                           'it names no ibay being migrated')
+
+
 @pytest.mark.parametrize('path, why', [
-    ('../../../../etc/shadow', 'climbs'),
-    ('docs/../../etc/shadow', 'climbs'),
-    ('/etc/shadow', 'absolute'),
-    ('/var/lib/nethserver/ibay/docs/x', 'absolute'),
-    ('var/lib/nethserver/ibay/docs', 'no ibay'),
-    ('other/files', 'no ibay'),
-    ('docs\0/x', 'NUL'),
-    ('', 'no ibay'),
+    ('../../../../etc/shadow', CLIMBS),
+    ('docs/../../etc/shadow', CLIMBS),
+    ('/etc/shadow', ABSOLUTE),
+    ('/var/lib/nethserver/ibay/docs/x', ABSOLUTE),
+    ('var/lib/nethserver/ibay/docs', NOIBAY),
+    ('other/files', NOIBAY),
+    ('docs\0/x', 'a NUL byte in the path'),
+    ('', NOIBAY),
 ])
 def test_locate_refuses(path, why):
     with pytest.raises(acls.Refused) as info:
         acls.locate(path, {'docs'})
-    assert why in str(info.value)
+    assert str(info.value) == why
 
 
 def test_resolve_maps_names_joins_and_adds_a_mask():
@@ -114,17 +128,26 @@ def test_resolve_maps_names_joins_and_adds_a_mask():
     assert entries == [(U, UNDEF, 6), (G, UNDEF, 0), (NG, 7, 6), (M, UNDEF, 6), (O, UNDEF, 0)]
 
 
+def test_resolve_mask_is_the_union_of_the_group_class_and_only_when_needed():
+    raw = [acls.Entry('user', '', 6), acls.Entry('group', '', 1), acls.Entry('other', '', 0),
+           acls.Entry('user', 'a', 4), acls.Entry('group', 'g', 2)]
+    entries, _ = acls.resolve(raw, {'a': 5}, {'g': 6})
+    assert (M, UNDEF, 7) in entries
+    base = raw[:3]
+    assert acls.resolve(base, {}, {})[0] == [(U, UNDEF, 6), (G, UNDEF, 1), (O, UNDEF, 0)]
+
+
 @pytest.mark.parametrize('raw, why', [
-    ([acls.Entry('user', '', 7), acls.Entry('group', '', 5)], 'other'),
-    ([acls.Entry('group', '', 5), acls.Entry('other', '', 0)], 'user'),
-    ([acls.Entry('user', '', 7), acls.Entry('other', '', 0)], 'group'),
+    ([acls.Entry('user', '', 7), acls.Entry('group', '', 5)], 'the ACL has no other:: entry'),
+    ([acls.Entry('group', '', 5), acls.Entry('other', '', 0)], 'the ACL has no user:: entry'),
+    ([acls.Entry('user', '', 7), acls.Entry('other', '', 0)], 'the ACL has no group:: entry'),
     ([acls.Entry('user', '', 7), acls.Entry('user', '', 6), acls.Entry('group', '', 5),
-      acls.Entry('other', '', 0)], 'repeated'),
+      acls.Entry('other', '', 0)], 'the user entry is repeated'),
 ])
 def test_resolve_refuses_an_incomplete_acl(raw, why):
     with pytest.raises(ValueError) as info:
         acls.resolve(raw, {}, {})
-    assert why in str(info.value)
+    assert str(info.value) == why
 
 
 def test_xattr_roundtrip_sorted():
@@ -132,8 +155,9 @@ def test_xattr_roundtrip_sorted():
     value = acls.xattr(entries)
     assert value[:4] == b'\x02\x00\x00\x00' and len(value) == 4 + 8 * 5
     assert acls.decode(value) == sorted(entries)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as info:
         acls.decode(b'\x01\x00\x00\x00')
+    assert str(info.value) == 'not a POSIX ACL attribute'
 
 
 # -- fileops.set_acls on real files ---------------------------------------------------
