@@ -197,12 +197,17 @@ def test_a_symlink_chain_that_leaves_is_removed_at_the_end(tmp_path):
 
 
 def test_a_member_larger_than_the_free_space(tmp_path, monkeypatch):
-    st = os.statvfs(str(tmp_path))
-    monkeypatch.setattr(extract, 'RESERVE', st.f_bavail * st.f_frsize)
-    hostile(tmp_path / 'big.tgz', [member('home/big', data=b'\0' * 1000)])
+    class Full(object):                      # 100 MB free, 64 MB of them kept back
+        f_bavail, f_frsize = 100 << 8, 4096
+    monkeypatch.setattr(extract.os, 'statvfs', lambda fd: Full())
+    hostile(tmp_path / 'big.tgz', [member('home/small', data=b'\0' * 1000),
+                                   member('home/big', data=b'\0' * (40 << 20))])
     status, out = run(tmp_path / 'big.tgz', tmp_path / 'dst')
-    assert status == extract.EXIT_REFUSED and 'more than the free space' in out
+    assert status == extract.EXIT_REFUSED
+    assert "refused 'home/big': 41943040 bytes, more than the free space (104857600 bytes " \
+        "free)" in out
     assert not os.path.exists(str(tmp_path / 'dst' / 'home' / 'big'))
+    assert os.path.getsize(str(tmp_path / 'dst' / 'home' / 'small')) == 1000
 
 
 def test_a_truncated_archive_stops_and_force_resumes(tmp_path):
