@@ -1,7 +1,9 @@
 """The one door: outside destination.py (the system), report.py (the report directory),
-fileops.py (moving trees) and esmithdb.py (the DB files, reached through Destination.db),
-no module of the library runs a command, opens an absolute path, or changes a file.
-Read by walking each module's syntax tree, so a new concern is held to it too."""
+fileops.py (moving trees), esmithdb.py (the DB files, reached through Destination.db) and
+extract.py (migration-extract: it writes below the one DIR its user names, through the
+descriptors it opened there, and runs the decompressor), no module of the library runs a
+command, opens an absolute path, or changes a file.  Read by walking each module's syntax
+tree, so a new concern is held to it too."""
 
 import ast
 import os
@@ -10,7 +12,7 @@ import pytest
 
 LIB = os.path.join(os.path.dirname(__file__), '..', '..', 'root', 'usr', 'lib', 'python3.6',
                    'site-packages', 'nethserver_migration')
-DOORS = ('destination.py', 'report.py', 'fileops.py', 'esmithdb.py')
+DOORS = ('destination.py', 'report.py', 'fileops.py', 'esmithdb.py', 'extract.py')
 CHANGES = {'rename', 'replace', 'unlink', 'remove', 'rmdir', 'removedirs', 'mkdir',
            'makedirs', 'chmod', 'chown', 'lchown', 'link', 'symlink', 'utime', 'truncate',
            'write', 'mknod', 'mkfifo', 'system', 'popen', 'spawnv', 'execv', 'fork'}
