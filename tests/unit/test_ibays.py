@@ -148,8 +148,8 @@ def test_record_ldap_and_ad():
     ('Sales | Marketing', 'Sales / Marketing', True), ('Two\nlines', 'Two\nlines', False),
     ('C:\\new', 'docs', True),            # a literal backslash-n: the key instead
     ('Plain', 'Plain', False), ('', 'docs', False)])
-def test_description(name, stored, said):
-    planned = ibays.plan(facts([src_ibay(Name=name)]))
+def test_description(request, name, stored, said):
+    planned = golden.plan(request, ibays.plan(facts([src_ibay(Name=name)])))
     assert migrate_step(planned).record['Description'] == stored
     assert ('ibays.description-changed' in kinds(planned)) == said
 
@@ -184,6 +184,11 @@ F, D, L = stat.S_IFREG, stat.S_IFDIR, stat.S_IFLNK
     ('wr-group-rd-group', None, st(5001, 5003, F | 0o644), False, (1001, 1010, 0o660), []),
     ('wr-group-rd-group', None, st(5001, 5003, D | 0o755), False, (1001, 1010, 0o2770), []),
     ('wr-group-rd-everyone', None, st(5002, 5003, F | 0o700), False, (1002, 1010, 0o775), []),
+    ('wr-group-rd-everyone', None, st(5002, 5003, F | 0o600), False, (1002, 1010, 0o664), []),
+    ('wr-group-rd-everyone', None, st(5002, 5003, D | 0o700), False, (1002, 1010, 0o2775), []),
+    # execute only where the owner had it, as far as the access value lets read
+    ('wr-group-rd-group', None, st(5001, 5003, F | 0o750), False, (1001, 1010, 0o770), []),
+    ('wr-group-rd-group', None, st(5001, 5003, F | 0o601), False, (1001, 1010, 0o660), []),
     ('wr-group-rd-group', None, st(5002, 5003, L | 0o777), False, (1002, 1010, None), []),
     # SME gives wr-admin-rd-group files to admin
     ('wr-admin-rd-group', None, st(5001, 102, F | 0o600), False, (1000, 1010, 0o640), []),
@@ -209,6 +214,33 @@ def test_ids(access, dump, entry, placed, out, missed):
     misses = collections.Counter()
     assert ibays.ids(step.owners, misses)(entry, placed) == out
     assert sorted(misses) == missed
+
+
+def test_ids_count_each_file_and_are_not_placed_by_default():
+    misses = collections.Counter()
+    decide = ibays.ids(migrate_step(ibays.plan(facts())).owners, misses)
+    for _ in range(2):
+        decide(st(5009, 5003, F | 0o660))
+    assert decide(st(1001, 1010, F | 0o660))[:2] == (0, 1010)     # not placed: unknown
+    assert misses == {('uid', 5009): 2, ('uid', 1001): 1, ('gid', 1010): 1}
+
+
+def test_ids_of_an_ibay_without_a_group_give_www_to_everyone():
+    step = migrate_step(ibays.plan(facts([src_ibay(Group='')])))
+    decide = ibays.ids(step.owners, collections.Counter())
+    assert decide(st(0, 102, F | 0o660))[:2] == (0, 1000)           # www -> locals
+    assert step.owners.fallback_gid == 1000
+
+
+@pytest.mark.parametrize('provider, group', [
+    ('ldap', 'locals'), ('ad', 'domain users'), ('remote-ad', 'domain users'),
+    ('none', 'domain users')])
+def test_everyone(provider, group):
+    assert ibays.everyone(provider) == group
+
+
+def test_the_longest_name_nethserver_takes():
+    assert 'migrate-ibay' in kinds(ibays.plan(facts([src_ibay('a' * 30)])))
 
 
 def test_an_ambiguous_uid_maps_to_nothing():
@@ -260,13 +292,40 @@ def test_acl_blocks_confined_mapped_and_said(request):
     assert step.record['AclWrite'] == 'sales@example.org'
 
 
-def test_acl_dump_unreadable():
-    planned = ibays.plan(facts(acl_problem='larger than 64 MiB'))
+def test_acl_dump_unreadable(request):
+    planned = golden.plan(request, ibays.plan(facts(acl_problem='larger than 64 MiB')))
     assert kinds(planned)[0] == 'ibays.acls-unreadable'
     assert migrate_step(planned).acls == ()
 
 
 # -- read, on a real small tree ---------------------------------------------------------
+
+def write_accounts(tree, text):
+    with open(str(tree / 'home' / 'e-smith' / 'db' / 'accounts'), 'a') as f:
+        f.write(text)
+
+
+def test_read_without_a_saved_decision_asks_the_accounts_concern(sme_tree):
+    dest = FakeDestination(users={'bart': 'Bart', 'admin': 'Admin'}, groups={'locals': []})
+    got = ibays.read(SourceTree(str(sme_tree)), dest)
+    assert 'bart' in got.users and got.users['bart'].name == 'bart'
+    assert got.users['root'] == R('root', 0) and got.groups['root'] == R('root', 0)
+    assert got.acl_text is None and got.acl_problem is None
+
+
+def test_read_an_acls_dump_too_large(sme_tree, monkeypatch):
+    monkeypatch.setattr(ibays, 'ACLS_LIMIT', 1 << 20)
+    dump = sme_tree / 'home' / 'e-smith' / 'db' / 'acls.dump'
+    dump.write_bytes(b'#' * (1 << 20))
+    dest = FakeDestination()
+    assert ibays.read(SourceTree(str(sme_tree)), dest).acl_problem is None
+    dump.write_bytes(b'#' * ((1 << 20) + 1))
+    got = ibays.read(SourceTree(str(sme_tree)), dest)
+    assert (got.acl_text, got.acl_problem) == (None, 'larger than 1 MiB')
+    os.unlink(str(dump))
+    os.symlink('/etc/shadow', str(dump))
+    assert ibays.read(SourceTree(str(sme_tree)), dest).acl_problem.startswith('unreadable: ')
+
 
 def test_read(sme_tree):
     ibay_dir = sme_tree / 'home' / 'e-smith' / 'files' / 'ibays'
@@ -277,12 +336,14 @@ def test_read(sme_tree):
                 'clash=ibay|Group|shared\nmine=ibay|Group|shared\n')
     (sme_tree / 'home' / 'e-smith' / 'db' / 'acls.dump').write_text(BLOCK.format(
         'webstats/files', 'admin'))
-    dest = FakeDestination(users={'admin': 'Admin', 'clash': 'A user'},
+    with open(str(sme_tree / 'etc' / 'passwd'), 'a') as f:
+        f.write('nouid:x::5001::/:/bin/false\nlast:x:5999:5999::/:/bin/false\n')
+    dest = FakeDestination(users={'admin': 'Admin', 'clash': 'A user', 'zed': 'Zed'},
                            groups={'locals': [], 'domain admins': []},
                            dbs={'accounts': [esmithdb.Record('mine', 'ibay', {'x': 'y'})]},
-                           state={ibays.JOURNAL: ['claimed mine']})
+                           state={'ibays.journal': ['claimed mine']})
     dest.json[accounts.DECISION] = accounts.Decision(
-        'ldap', False, [], [], [], [], {})._asdict()
+        'ldap', False, ['zed'], [], ['zed'], [], {})._asdict()
     got = ibays.read(SourceTree(str(sme_tree)), dest)
     by_name = dict((i.name, i) for i in got.ibays)
     assert sorted(by_name) == ['clash', 'linked', 'mine', 'nodata', 'webstats']
@@ -295,6 +356,9 @@ def test_read(sme_tree):
     assert got.groups['shared'] == R('locals', dest.group['locals'][2])
     assert got.groups['admin'].name == 'domain admins'
     assert got.src_uids[101] == 'admin' and got.src_gids[500] == 'shared'
+    assert got.src_uids[5999] == 'last'                 # read on after a line without uid
+    assert 'zed' in got.users                           # the saved decision's users
+    assert 'bart' not in got.users
     assert got.acl_text.startswith('# file: webstats/files')
 
 
