@@ -39,7 +39,10 @@ def homes_of(tree, size):
     (None, False, False),             # cannot tell: no claim
 ])
 def test_disk_space(sme_tree, dest, free, same_fs, blocks):
-    homes_of(sme_tree, 2 ** 20)
+    homes_of(sme_tree, 2 ** 19)
+    ibay = sme_tree / 'home' / 'e-smith' / 'files' / 'ibays' / 'docs'
+    ibay.mkdir(parents=True)
+    (ibay / 'f').write_bytes(b'x' * 2 ** 19)              # the shared folders count too
     dest.free = free
     if same_fs:
         dest.device = lambda p: 1
@@ -49,7 +52,8 @@ def test_disk_space(sme_tree, dest, free, same_fs, blocks):
     else:
         assert (found.key, found.severity, found.blocking, found.obj) == (
             'check.disk-space', 'error', True, {'path': '/var/lib/nethserver/home'})
-        assert '1 MB in /var/lib/nethserver/home but only 0 MB' in found.message
+        assert 'the homes and shared folders need 1 MB in /var/lib/nethserver/home but ' \
+            'only 0 MB' in found.message
 
 
 def test_legacy_actions_block_and_our_own_do_not(dest):
@@ -141,3 +145,16 @@ def test_a_concern_registered_with_one_row_is_checked_and_run(tmp_path, sme_tree
     data = reports.load(str(report_dir / 'latest.json'))
     assert [(a['action'], [f['key'] for f in a['findings']]) for a in data['actions']] == [
         ('nethserver-migration-dummy', ['dummy.seen'])]
+
+
+def test_the_ibays_concern_counts_its_folders_and_their_bytes(sme_tree):
+    from nethserver_migration import registry
+    ibay = sme_tree / 'home' / 'e-smith' / 'files' / 'ibays' / 'webstats' / 'files'
+    ibay.mkdir(parents=True)
+    (ibay / 'report.html').write_bytes(b'x' * 3000)
+    dest = FakeDestination(users={'admin': 'Admin'}, groups={'locals': []},
+                           modules={'nethserver-samba'})
+    result = check.check_concern(registry.by_name('ibays'), SourceTree(str(sme_tree)), dest)
+    assert result.counts['shared folders to migrate'] == 1
+    assert result.counts['bytes of shared folders'] == 3000
+    assert 'ibays.web' in [f.key for f in result.findings]        # webstats: PublicAccess global
