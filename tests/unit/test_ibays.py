@@ -239,8 +239,17 @@ def test_everyone(provider, group):
     assert ibays.everyone(provider) == group
 
 
-def test_the_longest_name_nethserver_takes():
-    assert 'migrate-ibay' in kinds(ibays.plan(facts([src_ibay('a' * 30)])))
+@pytest.mark.parametrize('name', ['a' * 30, 'Xfiles', 'a.b-c_d'])
+def test_names_nethserver_takes(name):
+    assert 'migrate-ibay' in kinds(ibays.plan(facts([src_ibay(name)])))
+
+
+def test_read_an_unsafe_key(sme_tree):
+    write_accounts(sme_tree, '..=ibay|Group|shared\n')
+    got = ibays.read(SourceTree(str(sme_tree)), FakeDestination())
+    bad = [i for i in got.ibays if i.name == '..']
+    assert bad == [ibays.SourceIbay('..', {'Group': 'shared'}, None,
+                                    "unsafe ibay name '..': it cannot be used as a file name")]
 
 
 def test_an_ambiguous_uid_maps_to_nothing():
