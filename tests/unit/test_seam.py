@@ -1,7 +1,8 @@
 """The one door: outside destination.py (the system), report.py (the report directory),
-fileops.py (moving trees), esmithdb.py (the DB files, reached through Destination.db) and
+fileops.py (moving trees), esmithdb.py (the DB files, reached through Destination.db),
 extract.py (migration-extract: it writes below the one DIR its user names, through the
-descriptors it opened there, and runs the decompressor), no module of the library runs a
+descriptors it opened there, and runs the decompressor) and sourcehost.py (rsync-migrate's
+ssh, rsync, key, pin, lock and log), no module of the library runs a
 command, opens an absolute path, or changes a file.  Read by walking each module's syntax
 tree, so a new concern is held to it too."""
 
@@ -12,7 +13,8 @@ import pytest
 
 LIB = os.path.join(os.path.dirname(__file__), '..', '..', 'root', 'usr', 'lib', 'python3.6',
                    'site-packages', 'nethserver_migration')
-DOORS = ('destination.py', 'report.py', 'fileops.py', 'esmithdb.py', 'extract.py')
+DOORS = ('destination.py', 'report.py', 'fileops.py', 'esmithdb.py', 'extract.py',
+         'sourcehost.py')
 CHANGES = {'rename', 'replace', 'unlink', 'remove', 'rmdir', 'removedirs', 'mkdir',
            'makedirs', 'chmod', 'chown', 'lchown', 'link', 'symlink', 'utime', 'truncate',
            'write', 'mknod', 'mkfifo', 'system', 'popen', 'spawnv', 'execv', 'fork'}

@@ -152,7 +152,7 @@ class Sandbox(object):
             p = '/' + target + ('/' + parts[1] if len(parts) > 1 else '')
         if p == '/usr' or p.startswith('/usr/'):
             rel = p[len('/usr'):].lstrip('/')
-            for layer in (os.path.join(self.root, 'usr'), STANDIN_USR, '/usr'):
+            for layer in (os.path.join(self.root, 'usr'), self.standin_usr, '/usr'):
                 cand = os.path.join(layer, rel)
                 if os.path.lexists(cand):
                     return cand
@@ -250,9 +250,14 @@ class Sandbox(object):
         base.update(env or {})
         return base
 
+    # The stand-in's /usr layer (the source host's sandbox has its own) and the extra
+    # directories made in the fresh /run.
+    standin_usr = STANDIN_USR
+    run_dirs = ('/run/lock',)
+
     def command(self, argv, cwd='/root', info_fd=None):
         """The host argv that runs argv inside the sandbox."""
-        lower = '{}:{}:/usr'.format(os.path.join(self.root, 'usr'), STANDIN_USR)
+        lower = '{}:{}:/usr'.format(os.path.join(self.root, 'usr'), self.standin_usr)
         b = ['bwrap', '--die-with-parent', '--unshare-pid', '--unshare-uts', '--unshare-ipc',
              '--unshare-cgroup-try', '--hostname', self.hostname,
              '--ro-bind', self._mnt, '/usr']
@@ -269,8 +274,10 @@ class Sandbox(object):
               '--bind', os.path.join(r, 'home'), '/home',
               '--bind', os.path.join(r, 'tmp'), '/tmp',
               '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/run',
-              '--ro-bind', '/etc', '/run/host/etc',
-              '--dir', '/run/lock', '--chdir', cwd]
+              '--ro-bind', '/etc', '/run/host/etc']
+        for folder in self.run_dirs:
+            b += ['--dir', folder]
+        b += ['--chdir', cwd]
         return (['unshare', '--mount', '--propagation', 'private', '--',
                  'sh', '-c', _MOUNT_AND_EXEC, 'ns7-sandbox', lower, self._mnt]
                 + b + (['--info-fd', str(info_fd)] if info_fd is not None else [])
