@@ -1,0 +1,612 @@
+"""rsync-migrate's decisions: the command line, the copy's flags, the services, and the
+run's flow through a double of its door (each case: what the source and the door do ->
+the exit status, the calls made, what the administrator reads).  The door itself runs
+against a real sshd in tests/world/test_rsync_migrate_sandbox.py."""
+
+import io
+import shlex
+
+import pytest
+
+from nethserver_migration import rsync_migrate as rm
+from nethserver_migration.rsync_migrate import Options, Usage, parse_args
+from nethserver_migration.sourcehost import Result, classify
+
+
+# -- the command line ----------------------------------------------------------------------
+
+@pytest.mark.parametrize('argv, expected', [
+    (['sme'], Options('sme')),
+    (['sme', '2222'], Options('sme', 2222)),
+    (['-m', 'sme'], Options('sme', migrate=True)),
+    (['sme', '22', '-m'], Options('sme', migrate=True)),          # the anchor ignored it
+    (['sme', '-m', '2222'], Options('sme', 2222, migrate=True)),
+    (['-mnyz', 'sme'], Options('sme', migrate=True, dry_run=True, yes=True, compress=True)),
+    (['--migrate', '--dry-run', '--yes', '--compress', 'sme'],
+     Options('sme', migrate=True, dry_run=True, yes=True, compress=True)),
+    (['root@sme.example.com'], Options('sme.example.com')),
+    (['fe80::1%eth0', '22'], Options('fe80::1%eth0')),
+    (['--', 'sme'], Options('sme')),
+    (['-h'], Options(help=True)),
+    (['sme', '--help'], Options(help=True)),
+    (['-h', 'x y', 'z', 'w'], Options(help=True)),                  # help wins, exits 0
+    (['sme', '65535'], Options('sme', 65535)),
+    (['sme', '1'], Options('sme', 1)),
+])
+def test_command_lines(argv, expected):
+    assert parse_args(argv) == expected
+
+
+@pytest.mark.parametrize('argv, says', [
+    ([], 'the source HOST is missing'),
+    (['-m'], 'the source HOST is missing'),
+    (['sme', '22', 'x'], 'too many arguments: x'),
+    (['-x', 'sme'], 'unknown option -x'),
+    (['-mx', 'sme'], 'unknown option -x'),
+    (['--force', 'sme'], 'unknown option --force'),
+    (['sme', '0'], "'0' is not a port"),
+    (['sme', '65536'], "'65536' is not a port"),
+    (['sme', '22a'], "'22a' is not a port"),
+    (['sme', '-1'], 'unknown option -1'),
+    (['admin@sme'], 'the source is reached as root'),
+    (['sme;reboot'], "'sme;reboot' is not a host name"),
+    (['sme host'], 'is not a host name'),
+    (['--', '-oProxyCommand=x'], 'is not a host name'),
+    (['-'], "'-' is not a host name"),
+])
+def test_bad_command_lines(argv, says):
+    with pytest.raises(Usage) as err:
+        parse_args(argv)
+    assert says in str(err.value)
+
+
+def test_main_usage_and_help(capsys):
+    assert rm.main(['sme', 'x'], door=Door()) == rm.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err == "rsync-migrate: 'x' is not a port (1-65535) (rsync-migrate -h for help)\n"
+    out = io.StringIO()
+    assert rm.main(['-h'], door=Door(), stream=out) == rm.EXIT_OK
+    assert out.getvalue() == rm.HELP
+    for status in range(0, 9):
+        assert '\n  {}  '.format(status) in rm.HELP
+
+
+@pytest.mark.parametrize('opts, mode', [
+    (Options('h'), 'sync'), (Options('h', dry_run=True), 'dry run'),
+    (Options('h', migrate=True), 'cut-over'),
+    (Options('h', migrate=True, dry_run=True), 'dry run of the cut-over'),
+])
+def test_modes(opts, mode):
+    assert opts.mode == mode
+
+
+# -- the copy ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('kw, flags', [
+    ({}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-', '--stats',
+          '--delete', '--info=progress2']),
+    ({'compress': True}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-',
+                          '--stats', '--delete', '-z', '--info=progress2']),
+    ({'dry_run': True}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-',
+                         '--stats', '--delete', '-n', '-i']),
+    ({'delete': False}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-',
+                         '--stats', '--info=progress2']),
+])
+def test_rsync_flags(kw, flags):
+    got = rm.rsync_options(**kw)
+    assert got == flags
+    assert '--inplace' not in got and not any(f.startswith('--append') for f in got)
+
+
+@pytest.mark.parametrize('host, target', [
+    ('sme', 'root@sme:/'), ('10.0.0.1', 'root@10.0.0.1:/'), ('fe80::1', 'root@[fe80::1]:/'),
+])
+def test_rsync_target(host, target):
+    assert rm.rsync_target(host) == target
+
+
+def test_the_paths_hold_what_the_import_reads():
+    for path in ('home/e-smith', 'etc/ssh', 'root', 'etc/passwd', 'etc/shadow', 'etc/group',
+                 'etc/gshadow', 'etc/samba/secrets.tdb', 'etc/samba/smbpasswd',
+                 'etc/smbpasswd', 'etc/cups/printers.conf', 'etc/cups/classes.conf',
+                 'etc/cups/ppd', 'etc/e-smith/templates-custom',
+                 'etc/e-smith/templates-user-custom', 'etc/sudoers'):
+        assert path in rm.PATHS
+    assert len(set(rm.PATHS)) == len(rm.PATHS)
+    assert all(not p.startswith('/') and '..' not in p.split('/') for p in rm.PATHS)
+
+
+@pytest.mark.parametrize('props, extras', [
+    ({}, []),
+    ({'crt': '', 'key': ' '}, []),
+    ({'crt': '/home/e-smith/ssl.crt/x.crt'}, []),                 # already copied
+    ({'crt': '/etc/pki/tls/certs/my.crt', 'key': '/etc/pki/tls/private/my.key',
+      'CertificateChainFile': '/etc/pki/tls/certs/chain.pem'},
+     ['etc/pki/tls/certs/my.crt', 'etc/pki/tls/private/my.key', 'etc/pki/tls/certs/chain.pem']),
+    ({'crt': '/opt/ssl/a.pem', 'key': '/opt/ssl/a.pem'}, ['opt/ssl/a.pem']),
+    ({'crt': 'relative/a.crt'}, []),
+    ({'crt': '/etc/../etc/shadow'}, []),
+    ({'crt': '/etc//x'}, []),
+    ({'crt': '/etc/./x'}, []),
+    ({'crt': '/etc/x\n/etc/y'}, []),
+    ({'crt': '/etc/x\x7f'}, []),
+    ({'crt': '/etc/passwdx'}, ['etc/passwdx']),                    # not etc/passwd itself
+    ({'key': '/root/k.key'}, []),                                  # root is copied
+])
+def test_certificate_files_outside_the_paths(props, extras):
+    assert rm.extra_paths(props) == extras
+
+
+@pytest.mark.parametrize('major, flavour, names', [
+    (7, 'sme', ['qmail', 'qpsmtpd', 'sqpsmtpd', 'imap', 'imaps', 'pop3', 'pop3s',
+                'httpd-e-smith', 'smb', 'hfaxd', 'faxq']),
+    (8, 'sme', ['qmail', 'qpsmtpd', 'sqpsmtpd', 'imap', 'imaps', 'pop3', 'pop3s', 'dovecot',
+                'httpd-e-smith', 'smb', 'smbd', 'nmbd', 'hfaxd', 'faxq']),
+    (9, 'sme', ['qmail', 'qpsmtpd', 'sqpsmtpd', 'imap', 'imaps', 'pop3', 'pop3s', 'dovecot',
+                'httpd-e-smith', 'smbd', 'nmbd', 'smb', 'hfaxd', 'faxq']),
+    (8, 'nethservice', ['qmail', 'qpsmtpd', 'sqpsmtpd', 'imap', 'imaps', 'pop3', 'pop3s',
+                        'dovecot', 'httpd-e-smith', 'sogod', 'smb', 'smbd', 'nmbd', 'hfaxd',
+                        'faxq']),
+    (None, 'sme', ['qmail', 'qpsmtpd', 'sqpsmtpd', 'imap', 'imaps', 'pop3', 'pop3s',
+                   'dovecot', 'httpd-e-smith', 'sogod', 'smb', 'smbd', 'nmbd', 'hfaxd',
+                   'faxq']),
+])
+def test_services_to_stop(major, flavour, names):
+    got = rm.services_to_stop(major, flavour)
+    assert got == names
+    assert 'sshd' not in got and 'mysqld' not in got    # pre-backup needs MySQL running
+
+
+def test_remote_command_is_one_quoted_line():
+    line = rm.remote_command(rm.PROBE, ['home/e-smith', "it's", 'a b'])
+    assert shlex.split(line) == ['sh', '-c', rm.PROBE, 'rsync-migrate', 'home/e-smith',
+                                 "it's", 'a b']
+
+
+def test_parse_stop():
+    assert rm.parse_stop(['stopped qmail', 'absent hfaxd', 'failed smbd 1', 'noise',
+                          'stopped', 'failed x']) == (['qmail'], [('smbd', '1')], ['hfaxd'])
+
+
+@pytest.mark.parametrize('port, hint', [
+    (22, "ssh root@sme 'for s in qmail smbd; do /sbin/service $s start; done'"),
+    (2222, "ssh -p 2222 root@sme 'for s in qmail smbd; do /sbin/service $s start; done'"),
+])
+def test_restart_hint(port, hint):
+    assert rm.restart_hint(Options('sme', port), ['qmail', 'smbd']) == hint
+
+
+@pytest.mark.parametrize('code, verdict, says', [
+    (0, 'ok', 'done'),
+    (24, 'warning', 'rsync exit 24: partial transfer: some source files vanished'),
+    (23, 'failure', 'rsync exit 23: partial transfer: some files could not be copied'),
+    (20, 'failure', 'rsync exit 20: interrupted'),
+    (255, 'failure', 'rsync exit 255: the ssh connection failed'),
+    (12, 'failure', 'rsync exit 12: error in the rsync protocol data stream'),
+    (99, 'failure', 'rsync exit 99: unknown error'),
+])
+def test_rsync_verdict(code, verdict, says):
+    got = rm.rsync_verdict(code)
+    assert got[0] == verdict and got[1].startswith(says)
+
+
+@pytest.mark.parametrize('stderr, reason', [
+    ('Host key verification failed.\r\n', 'hostkey'),
+    ('@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@', 'hostkey'),
+    ('root@sme: Permission denied (publickey,password).', 'auth'),
+    ('Received disconnect: Too many authentication failures', 'auth'),
+    ('ssh: connect to host sme port 22: Connection refused', 'other'),
+    ('', 'other'),
+])
+def test_ssh_complaints(stderr, reason):
+    assert classify(stderr) == reason
+
+
+# -- the run, through a double of the door -----------------------------------------------------
+
+ALL = set(rm.PATHS)
+
+
+class Door(object):
+    """What sourcehost.Door answers, set per case; every call recorded."""
+
+    key_path = '/root/.ssh/id_rsa'
+    known_hosts = '/var/lib/nethserver-migration/rsync-migrate/known_hosts'
+
+    def __init__(self, tty=False, answers=(), key=True, pinned=True, keys=None,
+                 connects=(True,), install=True, on_source=ALL, probe_fails=False,
+                 rsync=(), check=0, version=(9, 'sme'), stop=None, pre_backup=0,
+                 imported=0, modssl=None, staging_problem=None, busy=None, present=None):
+        self.calls, self.logged = [], []
+        self.tty, self.answers = tty, list(answers)
+        self.key, self.is_pinned = key, pinned
+        self.keys = [('ssh-rsa', 'SHA256:abc', '[sme]:22 ssh-rsa AAAA')] \
+            if keys is None else keys
+        self.connects = [Result(True, None, '') if c is True else c for c in connects]
+        self.install = Result(True, None, '') if install is True else install
+        self.on_source, self.probe_fails = on_source, probe_fails
+        self.codes = list(rsync)
+        self.check_status, self.version = check, version
+        self.stop_lines, self.pre_backup_code, self.imported = stop, pre_backup, imported
+        self.modssl = modssl or {}
+        self.staging_problem, self.busy, self.present_ = staging_problem, busy, present
+
+    def _call(self, name, *args):
+        self.calls.append((name,) + args)
+
+    def names(self):
+        return [c[0] for c in self.calls]
+
+    def lock(self):
+        self._call('lock')
+        return self.busy
+
+    def unlock(self):
+        self._call('unlock')
+
+    def log_open(self, what):
+        self._call('log_open', what)
+
+    def log(self, line):
+        self.logged.append(line)
+
+    def log_close(self, result):
+        self._call('log_close', result)
+
+    def isatty(self):
+        return self.tty
+
+    def ask(self, question):
+        self._call('ask', question)
+        return self.answers.pop(0)
+
+    def prepare_staging(self, create=True):
+        self._call('prepare_staging', create)
+        return self.staging_problem
+
+    def ensure_key(self):
+        self._call('ensure_key')
+        return not self.key
+
+    def pinned(self):
+        return self.is_pinned
+
+    def scan(self):
+        self._call('scan')
+        return self.keys
+
+    def pin(self, lines):
+        self._call('pin', lines)
+
+    def connect(self):
+        self._call('connect')
+        return self.connects.pop(0)
+
+    def install_key(self):
+        self._call('install_key')
+        return self.install
+
+    def probe(self, paths):
+        self._call('probe', tuple(paths))
+        if self.probe_fails:
+            return None
+        return [p for p in paths if p in self.on_source]
+
+    def staged_modssl(self):
+        return self.modssl
+
+    def staged_version(self):
+        return self.version
+
+    def rsync(self, flags, paths, on_line, on_progress):
+        self._call('rsync', tuple(flags), tuple(paths))
+        on_progress('  1,000  50%  1.00MB/s  0:00:01')
+        on_line('Number of files: 3')
+        return self.codes.pop(0) if self.codes else 0
+
+    def check(self, staging):
+        self._call('check', staging)
+        return self.check_status
+
+    def present(self, services):
+        self._call('present', tuple(services))
+        return self.present_ if self.present_ is not None else list(services)[:2]
+
+    def stop(self, services):
+        self._call('stop', tuple(services))
+        if self.stop_lines is not None:
+            return self.stop_lines
+        return ['stopped ' + s for s in services[:3]] + ['absent ' + s for s in services[3:]]
+
+    def pre_backup(self, on_line=None):
+        self._call('pre_backup')
+        on_line('Action: S10mysql-dump-tables SUCCESS')
+        return self.pre_backup_code
+
+    def migration_import(self, staging, on_line):
+        self._call('migration_import', staging)
+        on_line('Action: nethserver-migration-accounts SUCCESS')
+        return self.imported
+
+    def close(self):
+        self._call('close')
+
+
+def run(argv, door):
+    out = io.StringIO()
+    status = rm.main(argv, door=door, stream=out)
+    return status, out.getvalue()
+
+
+SYNC = ['lock', 'log_open', 'prepare_staging', 'ensure_key', 'connect', 'probe', 'rsync',
+        'probe', 'close', 'log_close', 'unlock']
+
+
+def test_a_sync_changes_nothing_on_the_source():
+    door = Door()
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_OK
+    assert door.names() == SYNC
+    assert ('prepare_staging', True) in door.calls
+    flags = door.calls[6][1]
+    assert '--delete' in flags and '-n' not in flags
+    assert door.calls[6][2] == rm.PATHS
+    assert ('log_open', 'rsync-migrate sync of root@sme port 22') in door.calls
+    assert ('log_close', 'exit 0') in door.calls
+    assert 'rsync-migrate: sync: 16 paths of sme into /var/lib/migration\n' in out
+    assert 'Number of files: 3' in door.logged
+    assert out.endswith('rsync-migrate: copied in 0 s\n')
+
+
+def test_progress_without_a_terminal_is_a_line_now_and_then():
+    door = Door()
+    _status, out = run(['sme'], door)
+    assert 'progress: 1,000  50%  1.00MB/s  0:00:01\n' in out
+    assert 'progress: 1,000  50%  1.00MB/s  0:00:01' in door.logged
+    door = Door(tty=True)
+    _status, out = run(['sme'], door)
+    assert '\r  1,000  50%  1.00MB/s  0:00:01' in out
+    assert not any(l.startswith('progress') for l in door.logged)
+
+
+def test_paths_missing_on_the_source_are_left_out_and_said():
+    door = Door(on_source=ALL - {'etc/smbpasswd', 'etc/cups/ppd'})
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_OK
+    assert 'rsync-migrate: not on the source (skipped): etc/smbpasswd, etc/cups/ppd\n' in out
+    assert 'etc/smbpasswd' not in door.calls[6][2] and len(door.calls[6][2]) == 14
+
+
+def test_certificate_files_named_by_modssl_come_in_a_second_copy_without_delete():
+    door = Door(on_source=ALL | {'etc/pki/tls/private/my.key'},
+                modssl={'key': '/etc/pki/tls/private/my.key', 'crt': '/etc/pki/gone.crt'})
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_OK
+    rsyncs = [c for c in door.calls if c[0] == 'rsync']
+    assert len(rsyncs) == 2
+    assert rsyncs[1][2] == ('etc/pki/tls/private/my.key',)
+    assert '--delete' not in rsyncs[1][1]
+    assert 'certificate files named by modSSL: etc/pki/tls/private/my.key' in out
+
+
+def test_a_dry_run_writes_nothing():
+    door = Door()
+    status, out = run(['-n', 'sme'], door)
+    assert status == rm.EXIT_OK
+    assert ('prepare_staging', False) in door.calls
+    rsyncs = [c for c in door.calls if c[0] == 'rsync']
+    assert len(rsyncs) == 1 and '-n' in rsyncs[0][1]          # no certificate pass either
+    assert 'rsync-migrate: dry run: 16 paths' in out and 'listed in 0 s' in out
+
+
+@pytest.mark.parametrize('code, status, says', [
+    (24, rm.EXIT_OK, 'warning: rsync exit 24'),
+    (23, rm.EXIT_SYNC, 'the copy FAILED (rsync exit 23: partial transfer'),
+    (255, rm.EXIT_SYNC, 'the copy FAILED (rsync exit 255: the ssh connection failed); '
+                        '/var/lib/migration is incomplete: run again'),
+    (20, rm.EXIT_INTERRUPTED, 'the copy FAILED (rsync exit 20: interrupted)'),
+])
+def test_rsync_status(code, status, says):
+    door = Door(rsync=[code])
+    got, out = run(['sme'], door)
+    assert got == status
+    assert says in out
+    assert ('log_close', 'exit {}'.format(status)) in door.calls
+
+
+def test_the_listing_fails():
+    door = Door(probe_fails=True)
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_SYNC and 'rsync' not in door.names()
+    assert "cannot list the source's paths" in out
+
+
+def test_a_second_run_is_refused():
+    door = Door(busy='pid 4242')
+    status, _out = run(['sme'], door)
+    assert status == rm.EXIT_BUSY
+    assert door.names() == ['lock']
+
+
+def test_a_staging_tree_that_is_a_link_is_refused():
+    door = Door(staging_problem='/var/lib/migration is a symbolic link: refused')
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_USAGE
+    assert 'connect' not in door.names() and 'is a symbolic link' in out
+
+
+# first contact, keys
+
+def test_first_contact_pins_with_yes_and_installs_the_key():
+    door = Door(key=False, pinned=False,
+                connects=[Result(False, 'auth', 'Permission denied'), True])
+    status, out = run(['-y', 'sme'], door)
+    assert status == rm.EXIT_OK
+    assert door.names()[3:9] == ['ensure_key', 'scan', 'pin', 'connect', 'install_key',
+                                 'connect']
+    assert ('pin', ['[sme]:22 ssh-rsa AAAA']) in door.calls
+    assert "created root's key pair /root/.ssh/id_rsa (RSA 4096)" in out
+    assert '  ssh-rsa SHA256:abc' in out
+    assert "root's key is installed on sme" in out
+
+
+@pytest.mark.parametrize('tty, answers, status, pinned, says', [
+    (False, [], rm.EXIT_CONNECT, False, 'refused: no terminal to confirm the host key'),
+    (True, [False], rm.EXIT_CONNECT, False, 'not pinned: nothing done'),
+    (True, [True], rm.EXIT_OK, True, 'pinned in /var/lib/nethserver-migration/'),
+])
+def test_first_contact_asks(tty, answers, status, pinned, says):
+    door = Door(pinned=False, tty=tty, answers=answers)
+    got, out = run(['sme'], door)
+    assert got == status
+    assert ('pin' in door.names()) == pinned
+    assert says in out
+    if not pinned:
+        assert 'connect' not in door.names() and 'rsync' not in door.names()
+
+
+def test_first_contact_with_no_key_read():
+    door = Door(pinned=False, keys=[])
+    status, out = run(['-y', 'sme', '2222'], door)
+    assert status == rm.EXIT_CONNECT
+    assert 'cannot read the host key of sme port 2222' in out
+
+
+@pytest.mark.parametrize('connects, install, says', [
+    ([Result(False, 'hostkey', 'Host key verification failed.')], True,
+     'refused: the host key of sme port 22 is NOT the one pinned'),
+    ([Result(False, 'other', 'Connection refused')], True,
+     'cannot connect to sme port 22: Connection refused'),
+    ([Result(False, 'auth', '')], Result(False, 'auth', 'Permission denied'),
+     "sme did not accept root's key /root/.ssh/id_rsa"),
+    ([Result(False, 'auth', ''), Result(False, 'auth', '')], True,
+     "sme did not accept root's key"),
+])
+def test_no_connection(connects, install, says):
+    door = Door(connects=connects, install=install)
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_CONNECT
+    assert says in out
+    assert 'rsync' not in door.names() and door.names()[-3:] == ['close', 'log_close',
+                                                                 'unlock']
+
+
+# the cut-over
+
+CUT = ['lock', 'log_open', 'prepare_staging', 'ensure_key', 'connect', 'probe', 'rsync',
+       'probe', 'check', 'stop', 'pre_backup', 'probe', 'rsync', 'probe',
+       'migration_import', 'close', 'log_close', 'unlock']
+
+
+def test_the_cut_over():
+    door = Door()
+    status, out = run(['sme', '-m', '-y'], door)
+    assert status == rm.EXIT_OK
+    assert door.names() == CUT
+    assert door.calls[9] == ('stop', tuple(rm.services_to_stop(9, 'sme')))
+    assert ('migration_import', '/var/lib/migration') in door.calls
+    assert 'stopped on sme: qmail, qpsmtpd, sqpsmtpd\n' in out
+    assert 'the report: migration-report' in out
+    assert ("the source sme is left with qmail, qpsmtpd, sqpsmtpd stopped and fresh dumps "
+            "from pre-backup; to start them again: ssh root@sme 'for s in qmail qpsmtpd "
+            "sqpsmtpd; do /sbin/service $s start; done'") in out
+    assert "switch it off once this server is checked" in out
+    assert 'Action: nethserver-migration-accounts SUCCESS' in door.logged
+
+
+def test_the_cut_over_stops_what_the_tree_says():
+    door = Door(version=(7, 'sme'))
+    run(['-my', 'sme'], door)
+    assert [c for c in door.calls if c[0] == 'stop'][0][1] == \
+        tuple(rm.services_to_stop(7, 'sme'))
+
+
+def test_the_cut_over_asks_on_a_terminal():
+    door = Door(tty=True, answers=[True])
+    status, _out = run(['-m', 'sme'], door)
+    assert status == rm.EXIT_OK
+    assert door.names()[9:11] == ['ask', 'stop']
+    assert 'stops mail, web, Samba and fax on sme' in door.calls[9][1]
+
+
+@pytest.mark.parametrize('tty, answers, says', [
+    (False, [], 'not confirmed (no terminal): run again with -y'),
+    (True, [False], 'not confirmed: nothing was stopped'),
+])
+def test_the_cut_over_not_confirmed(tty, answers, says):
+    door = Door(tty=tty, answers=answers)
+    status, out = run(['-m', 'sme'], door)
+    assert status == rm.EXIT_DECLINED
+    assert 'stop' not in door.names() and 'migration_import' not in door.names()
+    assert says in out
+
+
+def test_blocking_findings_stop_before_anything_is_stopped():
+    door = Door(check=1)
+    status, out = run(['-my', 'sme'], door)
+    assert status == rm.EXIT_BLOCKED
+    assert 'stop' not in door.names() and 'pre_backup' not in door.names()
+    assert 'nothing was stopped on sme' in out
+
+
+def test_a_dry_run_of_the_cut_over_stops_nothing():
+    door = Door(present=['qmail', 'smbd'])
+    status, out = run(['-mn', 'sme'], door)
+    assert status == rm.EXIT_OK
+    names = door.names()
+    assert 'check' in names and 'present' in names
+    for name in ('stop', 'pre_backup', 'migration_import', 'ask'):
+        assert name not in names
+    assert 'would stop on sme: qmail, smbd' in out
+
+
+RESTART = "to start them again: ssh -p 2222 root@sme 'for s in qmail smbd; do"
+
+
+@pytest.mark.parametrize('door_kw, status, says, not_called', [
+    ({'stop': ['stopped qmail', 'failed smbd 1', 'absent hfaxd']}, rm.EXIT_SOURCE,
+     ['these services would not stop: smbd (exit 1)',
+      "the source sme is left with qmail stopped; to start them again: ssh -p 2222 "
+      "root@sme 'for s in qmail; do"], ['pre_backup', 'migration_import']),
+    ({'stop': ['stopped qmail', 'stopped smbd'], 'pre_backup': 1}, rm.EXIT_SOURCE,
+     ['pre-backup failed there', RESTART], ['migration_import']),
+    ({'stop': ['stopped qmail', 'stopped smbd'], 'rsync': [0, 23]}, rm.EXIT_SYNC,
+     ['the copy FAILED', 'left with qmail, smbd stopped and fresh dumps from pre-backup',
+      RESTART], ['migration_import']),
+    ({'stop': ['stopped qmail', 'stopped smbd'], 'imported': 1}, rm.EXIT_IMPORT,
+     ['migration-import reported failures', RESTART,
+      'run signal-event migration-import /var/lib/migration again (no new sync needed)'],
+     []),
+    ({'stop': ['absent qmail']}, rm.EXIT_OK,
+     ['the source sme runs as before: nothing was stopped there'], []),
+])
+def test_a_failing_cut_over_says_the_source_state(door_kw, status, says, not_called):
+    door = Door(**door_kw)
+    got, out = run(['-my', 'sme', '2222'], door)
+    assert got == status
+    for line in says:
+        assert line in out
+    for name in not_called:
+        assert name not in door.names()
+    assert door.names()[-3:] == ['close', 'log_close', 'unlock']
+
+
+def test_an_interrupt_says_the_source_state_and_closes():
+    class Interrupting(Door):
+        def pre_backup(self, on_line=None):
+            raise KeyboardInterrupt
+    door = Interrupting(stop=['stopped qmail'])
+    status, out = run(['-my', 'sme'], door)
+    assert status == rm.EXIT_INTERRUPTED
+    assert "interrupted; the source sme is left with qmail stopped" in out
+    assert door.names()[-3:] == ['close', 'log_close', 'unlock']
+    assert ('log_close', 'exit 130') in door.calls
+
+
+def test_the_connection_lost_while_stopping():
+    class Lost(Door):
+        def stop(self, services):
+            return None
+    status, out = run(['-my', 'sme'], Lost())
+    assert status == rm.EXIT_SOURCE
+    assert 'the connection failed while stopping services' in out
