@@ -610,3 +610,8 @@ def test_the_connection_lost_while_stopping():
     status, out = run(['-my', 'sme'], Lost())
     assert status == rm.EXIT_SOURCE
     assert 'the connection failed while stopping services' in out
+
+
+def test_the_door_names_the_state_dir_of_the_destination():
+    from nethserver_migration import destination, sourcehost
+    assert sourcehost.OWN_DIR == destination.STATE_DIR + '/rsync-migrate'
