@@ -14,7 +14,7 @@ import pytest
 LIB = os.path.join(os.path.dirname(__file__), '..', '..', 'root', 'usr', 'lib', 'python3.6',
                    'site-packages', 'nethserver_migration')
 DOORS = ('destination.py', 'report.py', 'fileops.py', 'esmithdb.py', 'extract.py',
-         'sourcehost.py')
+         'sourcehost.py', 'maildir_sync_door.py')
 CHANGES = {'rename', 'replace', 'unlink', 'remove', 'rmdir', 'removedirs', 'mkdir',
            'makedirs', 'chmod', 'chown', 'lchown', 'link', 'symlink', 'utime', 'truncate',
            'write', 'mknod', 'mkfifo', 'system', 'popen', 'spawnv', 'execv', 'fork'}

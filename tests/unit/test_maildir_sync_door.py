@@ -1,0 +1,247 @@
+"""sync-maildirs' door on real files: this server's side (listing, folders, renames,
+removals, subscriptions, the state files) and the copy stream, with GNU tar run locally
+in place of ssh (the door's one ssh command line is what changes; the world test runs it
+over a real sshd)."""
+
+import json
+import os
+import stat
+import subprocess
+
+import pytest
+
+from nethserver_migration import maildir_sync as ms
+from nethserver_migration import maildir_sync_door as door_module
+
+MAILBOX = 'alice@example.com'
+
+
+class LocalDoor(door_module.Door):
+    """The door with the source's commands run here by sh instead of over ssh."""
+
+    def _ssh(self, script, args):
+        return ['sh', '-c', script, 'sync-maildirs'] + [os.fsencode(a) for a in args]
+
+
+@pytest.fixture
+def door(tmp_path):
+    d = LocalDoor(ms.Options(host='sme'), own_dir=str(tmp_path / 'state'),
+                  log_path=str(tmp_path / 'log'), staging=str(tmp_path / 'staging'),
+                  vmail=str(tmp_path / 'vmail'), known_hosts=str(tmp_path / 'known'))
+    d._owner = (os.getuid(), os.getgid())
+    return d
+
+
+def write(path, data=b'x', mtime=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(data)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+
+
+def mode(path):
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def test_this_servers_listing(door, tmp_path):
+    maildir = tmp_path / 'vmail' / MAILBOX / 'Maildir'
+    write(str(maildir / 'cur' / '1.a:2,S'))
+    write(str(maildir / 'new' / '2.b'))
+    write(str(maildir / 'tmp' / '3.c'))                     # not delivered yet
+    write(str(maildir / '.Sent' / 'cur' / '4.d:2,RS'))
+    os.makedirs(str(maildir / 'cur' / 'adir'))
+    os.symlink('/etc/passwd', str(maildir / 'cur' / '5.link'))
+    os.symlink(str(maildir / '.Sent'), str(maildir / '.Linked'))
+    write(str(maildir / 'dovecot-uidlist'))
+    assert door.list_mailbox(MAILBOX) == {
+        '': {'1.a': ms.Msg('cur', '1.a:2,S', 0), '2.b': ms.Msg('new', '2.b', 0)},
+        '.Sent': {'4.d': ms.Msg('cur', '4.d:2,RS', 0)}}
+    assert door.list_mailbox('nobody@example.com') == {}
+
+
+def test_prepare_makes_private_folders_and_clears_our_leftovers(door, tmp_path):
+    home = tmp_path / 'vmail' / MAILBOX
+    write(str(home / 'Maildir' / 'tmp' / (ms.TMP_PREFIX + '99.1')))
+    write(str(home / 'Maildir' / 'tmp' / '1700.dovecot-delivery'))   # not ours: kept
+    write(str(home / 'sieve' / (ms.TMP_PREFIX + '99.2')))
+    door.prepare_mailbox(MAILBOX, ['.Projects', '.Projects.2026'])
+    for folder in ('', '.Projects', '.Projects.2026'):
+        for sub in ('', 'cur', 'new', 'tmp'):
+            path = os.path.join(str(home / 'Maildir'), folder, sub)
+            assert os.path.isdir(path) and mode(path) == 0o700, path
+    assert mode(str(home)) == 0o700
+    marker = str(home / 'Maildir' / '.Projects' / 'maildirfolder')
+    assert os.path.isfile(marker) and mode(marker) == 0o600
+    assert not os.path.exists(str(home / 'Maildir' / 'maildirfolder'))
+    assert os.listdir(str(home / 'Maildir' / 'tmp')) == ['1700.dovecot-delivery']
+    assert os.listdir(str(home / 'sieve')) == []
+
+
+def test_prepare_refuses_without_a_vmail_user(door):
+    door._owner = None
+    door.owner = lambda: None
+    with pytest.raises(OSError) as exc:
+        door.prepare_mailbox(MAILBOX, [])
+    assert 'no vmail user' in str(exc.value)
+
+
+def test_renames_moves_and_removals(door, tmp_path):
+    maildir = tmp_path / 'vmail' / MAILBOX / 'Maildir'
+    door.prepare_mailbox(MAILBOX, ['.Archive'])
+    write(str(maildir / 'cur' / '1.a:2,S'), b'one')
+    write(str(maildir / 'cur' / '2.b:2,S'), b'two')
+    write(str(maildir / 'new' / '3.c'), b'three')
+    write(str(maildir / 'cur' / '4.d:2,S'), b'four')
+    write(str(maildir / 'cur' / '4.d:2,RS'), b'four too')
+    assert door.change(MAILBOX, ms.Rename(('', '1.a'), 'cur/1.a:2,S', 'cur/1.a:2,RS')) == \
+        (True, None)
+    assert door.change(MAILBOX, ms.Move(('.Archive', '2.b'), ('', '2.b'), 'cur/2.b:2,S',
+                                        'cur/2.b:2,FS')) == (True, None)
+    assert door.change(MAILBOX, ms.Remove(('', '3.c'), 'new/3.c')) == (True, None)
+    assert door.change(MAILBOX, ms.Rename(('', '4.d'), 'cur/4.d:2,S', 'cur/4.d:2,RS')) == \
+        (False, 'cur/4.d:2,RS exists already: left as it is')
+    # changed here meanwhile (Dovecot renamed or expunged it): not an error
+    assert door.change(MAILBOX, ms.Remove(('', '9.z'), 'new/9.z')) == (False, None)
+    assert door.change(MAILBOX, ms.Rename(('', '9.z'), 'new/9.z', 'cur/9.z:2,S')) == \
+        (False, None)
+    assert sorted(os.listdir(str(maildir / 'cur'))) == ['1.a:2,RS', '4.d:2,RS', '4.d:2,S']
+    assert open(str(maildir / '.Archive' / 'cur' / '2.b:2,FS'), 'rb').read() == b'two'
+    assert os.listdir(str(maildir / 'new')) == []
+
+
+def test_the_state_file(door, tmp_path):
+    state = {'': {'1.\udcff': ['cur/:2,S', 'cur/:2,S']}, 'sieve': {'a': ['1:2', '1:2']}}
+    assert door.load_state(MAILBOX, 'sme') is None
+    door.save_state(MAILBOX, 'sme', state)
+    path = str(tmp_path / 'state' / (MAILBOX + '.state'))
+    assert mode(path) == 0o600
+    assert door.load_state(MAILBOX, 'sme') == state
+    assert door.load_state(MAILBOX, 'other-host') is None      # another source's
+    assert os.listdir(str(tmp_path / 'state')) == [MAILBOX + '.state']   # no temp left
+    with open(path, 'w') as f:
+        f.write('{"version": 1, "host": "sme", "folders": ')  # cut
+    assert door.load_state(MAILBOX, 'sme') is None
+    with open(path, 'w') as f:
+        json.dump({'version': 99, 'host': 'sme', 'folders': {}}, f)
+    assert door.load_state(MAILBOX, 'sme') is None
+
+
+def test_subscriptions_are_appended_once(door, tmp_path):
+    door.prepare_mailbox(MAILBOX, [])
+    path = str(tmp_path / 'vmail' / MAILBOX / 'Maildir' / 'subscriptions')
+    write(path, b'Sent')
+    door.subscribe(MAILBOX, ['Projects', 'Sent'])
+    door.subscribe(MAILBOX, ['Projects'])
+    door.subscribe(MAILBOX, [])
+    assert open(path).read() == 'Sent\nProjects\n'
+    assert mode(path) == 0o600
+
+
+def test_sieve_listing_and_active_link(door, tmp_path):
+    home = tmp_path / 'vmail' / MAILBOX
+    write(str(home / 'sieve' / 'rules.sieve'), b'keep;', mtime=1600000000)
+    write(str(home / 'sieve' / (ms.TMP_PREFIX + '1.1')))
+    assert door.list_sieve(MAILBOX) == {'rules.sieve': (5, 1600000000)}
+    assert not door.has_active_sieve(MAILBOX)
+    assert door.activate_sieve(MAILBOX, 'rules.sieve')
+    assert os.readlink(str(home / '.dovecot.sieve')) == 'sieve/rules.sieve'
+    assert door.has_active_sieve(MAILBOX)
+
+
+# -- the copy stream ----------------------------------------------------------------------
+
+def source_home(tmp_path):
+    home = tmp_path / 'source' / 'alice'
+    write(str(home / 'Maildir' / 'cur' / '1.a:2,S'), b'first message\n', mtime=1500000000)
+    write(str(home / 'Maildir' / '.Sent' / 'new' / '2.b'), b'second\n' * 1000,
+          mtime=1500000100)
+    os.link(str(home / 'Maildir' / 'cur' / '1.a:2,S'),
+            str(home / 'Maildir' / '.Sent' / 'new' / '3.hard'))
+    write(str(home / 'Maildir' / 'cur' / '4.grown:2,S'), b'bigger than listed')
+    write(str(home / 'Maildir' / 'cur' / '6.unasked:2,S'), b'not asked for')
+    write(str(home / 'sieve' / 'rules.sieve'), b'require "fileinto";', mtime=1500000200)
+    name = 'é-\udcff'
+    write(os.fsencode(str(home / 'Maildir' / 'cur')) + b'/7.' + os.fsencode(name) + b':2,',
+          b'odd name')
+    return str(home), '7.' + name + ':2,'
+
+
+def test_the_copy_places_each_message_like_a_maildir_writer(door, tmp_path):
+    home, odd = source_home(tmp_path)
+    door.prepare_mailbox(MAILBOX, ['.Sent'])
+    copies = [
+        ms.Copy(('', '1.a'), 'Maildir/cur/1.a:2,S', 'cur', '1.a:2,S', 14),
+        ms.Copy(('.Sent', '2.b'), 'Maildir/.Sent/new/2.b', 'new', '2.b', 7000),
+        ms.Copy(('.Sent', '3.hard'), 'Maildir/.Sent/new/3.hard', 'new', '3.hard', 14),
+        ms.Copy(('', '4.grown'), 'Maildir/cur/4.grown:2,S', 'cur', '4.grown:2,S', 3),
+        ms.Copy(('', '5.vanished'), 'Maildir/cur/5.vanished:2,S', 'cur', '5.vanished:2,S', 1),
+        ms.Copy(('', '7.odd'), 'Maildir/cur/' + odd, 'cur', odd, 8),
+        ms.SieveCopy(('sieve', 'rules.sieve'), 'sieve/rules.sieve', 'rules.sieve', 19),
+    ]
+    results = []
+    assert door.fetch(MAILBOX, home, copies, lambda *r: results.append(r)) is None
+    assert sorted(results) == sorted([
+        (('', '1.a'), True, None), (('.Sent', '2.b'), True, None),
+        (('.Sent', '3.hard'), True, None),
+        (('', '4.grown'), False, 'its size changed on the source during the copy (listed '
+                                 '3, sent 18): not placed; run again'),
+        (('', '5.vanished'), False, None),
+        (('', '7.odd'), True, None), (('sieve', 'rules.sieve'), True, None)])
+    maildir = os.path.join(str(tmp_path / 'vmail' / MAILBOX), 'Maildir')
+    placed = {
+        'cur/1.a:2,S': (b'first message\n', 1500000000),
+        '.Sent/new/2.b': (b'second\n' * 1000, 1500000100),
+        '.Sent/new/3.hard': (b'first message\n', 1500000000),
+        'cur/' + odd: (b'odd name', None),
+    }
+    for rel, (data, mtime) in placed.items():
+        path = os.path.join(maildir, rel)
+        st = os.lstat(path)
+        assert open(path, 'rb').read() == data, rel
+        assert stat.S_IMODE(st.st_mode) == 0o600 and st.st_nlink == 1, rel
+        assert (st.st_uid, st.st_gid) == (os.getuid(), os.getgid())
+        if mtime:
+            assert st.st_mtime == mtime, rel
+    assert sorted(os.listdir(os.path.join(maildir, 'cur'))) == sorted(['1.a:2,S', odd])
+    for folder in ('', '.Sent'):
+        assert os.listdir(os.path.join(maildir, folder, 'tmp')) == []
+    rules = os.path.join(str(tmp_path / 'vmail' / MAILBOX), 'sieve', 'rules.sieve')
+    assert open(rules, 'rb').read() == b'require "fileinto";'
+    assert os.stat(rules).st_mtime == 1500000200
+
+
+def test_the_copy_never_replaces_a_message_here(door, tmp_path):
+    home, _odd = source_home(tmp_path)
+    door.prepare_mailbox(MAILBOX, [])
+    mine = os.path.join(str(tmp_path / 'vmail' / MAILBOX), 'Maildir', 'cur', '1.a:2,S')
+    write(mine, b'this server\'s copy')
+    results = []
+    door.fetch(MAILBOX, home, [ms.Copy(('', '1.a'), 'Maildir/cur/1.a:2,S', 'cur', '1.a:2,S',
+                                       14)], lambda *r: results.append(r))
+    assert results == [(('', '1.a'), True, None)]
+    assert open(mine, 'rb').read() == b'this server\'s copy'
+
+
+def test_a_broken_stream_is_said(door, tmp_path):
+    door._ssh = lambda script, args: ['sh', '-c', 'printf "not a tar stream at all"; exit 0']
+    results = []
+    why = door.fetch(MAILBOX, str(tmp_path), [ms.Copy(('', '1.a'), 'Maildir/cur/1.a', 'cur',
+                                                      '1.a', 1)], lambda *r: results.append(r))
+    assert why.startswith('the stream from the source broke')
+    assert results == [(('', '1.a'), False, None)]
+
+
+def test_the_ssh_command_line_is_rsync_migrates(tmp_path):
+    d = door_module.Door(ms.Options(host='sme', port=2222), own_dir=str(tmp_path))
+    argv = [a.decode() for a in d._ssh(ms.fetch_script(), ['/home/e-smith/files/users/a b'])]
+    assert argv[0] == 'ssh' and argv[-2] == 'sme'
+    assert argv[argv.index('-p') + 1] == '2222'
+    assert 'UserKnownHostsFile=/var/lib/nethserver-migration/rsync-migrate/known_hosts' in argv
+    assert 'StrictHostKeyChecking=yes' in argv and 'BatchMode=yes' in argv
+    assert argv[-1].endswith("rsync-migrate '/home/e-smith/files/users/a b'")
+
+
+def test_the_listing_script_is_plain_sh():
+    res = subprocess.run(['sh', '-n', '-c', ms.list_script()], stderr=subprocess.PIPE)
+    assert res.returncode == 0, res.stderr
