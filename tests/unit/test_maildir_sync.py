@@ -88,8 +88,8 @@ def listing(*records):
 
 def test_a_listing_is_parsed_mailbox_by_mailbox():
     data = listing(
-        ['U', 'admin', '/home/e-smith'], ['M', './cur', '1.a:2,S', '10'], ['E'],
-        ['U', 'alice', '/home/e-smith/files/users/alice'],
+        ['U', 'admin', '/home/e-smith'], ['D'], ['M', './cur', '1.a:2,S', '10'], ['E'],
+        ['U', 'alice', '/home/e-smith/files/users/alice'], ['D'],
         ['M', './new', '2.b', '20'], ['M', './.Sent/cur', '3.c:2,RS', '30'],
         ['M', './.junkmail/cur', '4.d:2,', '40'],
         ['M', './tmp', '5.e', '1'],                    # tmp/ is not mail
@@ -104,7 +104,8 @@ def test_a_listing_is_parsed_mailbox_by_mailbox():
         ['U', 'bob', '/home/e-smith/files/users/bob'], ['A', '/etc/shadow'], ['E'], ['Z'])
     admin, alice, bob = ms.parse_listing(data)
     assert admin == ms.SourceBox('admin', '/home/e-smith',
-                                 {'': {'1.a': ms.Msg('cur', '1.a:2,S', 10)}}, [], [], {}, None)
+                                 {'': {'1.a': ms.Msg('cur', '1.a:2,S', 10)}}, [], [], {}, None,
+                                 True)
     assert alice.folders == {
         '': {'2.b': ms.Msg('new', '2.b', 20)},
         '.Sent': {'3.c': ms.Msg('cur', '3.c:2,RS', 30)},
@@ -112,8 +113,8 @@ def test_a_listing_is_parsed_mailbox_by_mailbox():
         '..x': {'9.i': ms.Msg('cur', '9.i', 1)}}
     assert alice.subscriptions == ['Sent', 'junkmail', 'Archive']
     assert alice.sieve == {'rules.sieve': (120, 1600000000)}
-    assert alice.active == 'rules.sieve'
-    assert bob.active is None and bob.folders == {}
+    assert alice.active == 'rules.sieve' and alice.has_maildir
+    assert bob.active is None and bob.folders == {} and not bob.has_maildir
 
 
 def test_a_cut_listing_is_an_error():
@@ -193,6 +194,8 @@ class Door(object):
         self.fail = set(fail)
         self.ops = 0
         self.lines = []
+        self.sources = {}
+        self.no_maildir = set()
 
     def tick(self):
         self.ops += 1
@@ -242,7 +245,8 @@ class Door(object):
                         sub, file, len(body(md.base(file))))
             boxes.append(ms.SourceBox(user, '/home/e-smith/files/users/' + user, folders,
                                       [], list(self.subs_source.get(user, [])),
-                                      dict(self.sieve.get(user, {})), None))
+                                      dict(self.sieve.get(user, {})), None,
+                                      user not in self.no_maildir))
         return boxes
 
     def list_mailbox(self, mailbox):
@@ -262,14 +266,19 @@ class Door(object):
     def has_active_sieve(self, mailbox):
         return mailbox in self.active_here
 
-    def load_state(self, mailbox, host):
+    def load_state(self, mailbox):
         import copy
-        return copy.deepcopy(self.states.get(mailbox))
+        if mailbox not in self.states:
+            return None
+        source = self.sources.get(mailbox, 'sme:/home/e-smith/files/users/' +
+                                  mailbox.split('@')[0])
+        return source, copy.deepcopy(self.states[mailbox])
 
-    def save_state(self, mailbox, host, state):
+    def save_state(self, mailbox, source, state):
         self.tick()
         import copy
         self.states[mailbox] = copy.deepcopy(state)
+        self.sources[mailbox] = source
 
     def prepare_mailbox(self, mailbox, new_folders):
         if mailbox in self.fail:
@@ -357,11 +366,13 @@ CASES = [
      {'': ['cur/1.a:2,RS']}, {'': ['cur/1.a:2,FS']}, None,
      {'': ['cur/1.a:2,FS']}, {'': {'1.a': [RS, FS]}}),
     ('deleted on the source, unchanged here: removed here',
-     {}, {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}, {'': {'1.a': [S, S], '2.b': [S, S]}},
-     {}, {}),
+     {'': ['cur/0.stays:2,S']}, {'': ['cur/0.stays:2,S', 'cur/1.a:2,S', 'cur/2.b:2,S']},
+     {'': {'0.stays': [S, S], '1.a': [S, S], '2.b': [S, S]}},
+     {'': ['cur/0.stays:2,S']}, {'': {'0.stays': [S, S]}}),
     ('deleted on the source, changed here: kept, forgotten',
-     {}, {'': ['cur/1.a:2,FS']}, {'': {'1.a': [S, S]}},
-     {'': ['cur/1.a:2,FS']}, {}),
+     {'': ['cur/0.stays:2,S']}, {'': ['cur/0.stays:2,S', 'cur/1.a:2,FS']},
+     {'': {'0.stays': [S, S], '1.a': [S, S]}},
+     {'': ['cur/0.stays:2,S', 'cur/1.a:2,FS']}, {'': {'0.stays': [S, S]}}),
     ('deleted here, still on the source: not copied again',
      {'': ['cur/1.a:2,S']}, {}, {'': {'1.a': [S, S]}},
      {}, {'': {'1.a': [S, S]}}),
@@ -599,3 +610,53 @@ def test_describe():
     assert ms.describe(ms.plan_mailbox(box, {}, {})) == '1 to copy (2.0 KB), 1 sieve script'
     assert ms.describe(ms.Plan([], {}, {}, [], [], None)) == 'level'
     assert ms.human(5 * 1024 * 1024) == '5.0 MB' and ms.human(3) == '3 bytes'
+
+
+def test_a_source_mailbox_that_lists_nothing_removes_nothing_here():
+    # its Maildir moved away or unreadable on the source: an empty listing is not "every
+    # message deleted"
+    state = {'': {'1.a': [S, S], '2.b': [S, S]}}
+    for missing in (True, False):
+        door = Door({'alice': {}}, here={'alice@' + DOMAIN: {'': ['cur/1.a:2,S',
+                                                                  'cur/2.b:2,S']}},
+                    states={'alice@' + DOMAIN: state})
+        if missing:
+            door.no_maildir.add('alice')
+        status, out = sync(door)
+        assert status == ms.EXIT_OK
+        assert door.view() == {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}
+        assert '2 not removed: the source lists no message in this mailbox' in out
+        assert door.states['alice@' + DOMAIN] == state
+        assert ('the source has no readable Maildir for alice' in out) == missing
+    # one message left there: the other was deleted, and goes
+    door = Door({'alice': {'': ['cur/1.a:2,S']}},
+                here={'alice@' + DOMAIN: {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}},
+                states={'alice@' + DOMAIN: state})
+    assert sync(door)[0] == ms.EXIT_OK
+    assert door.view() == {'': ['cur/1.a:2,S']}
+
+
+def test_a_state_of_another_source_removes_nothing():
+    mailbox = 'alice@' + DOMAIN
+    door = Door({'alice': {'': ['cur/1.a:2,RS']}},
+                here={mailbox: {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}},
+                states={mailbox: {'': {'1.a': [S, S], '2.b': [S, S]}}})
+    door.sources[mailbox] = 'old-sme:/home/e-smith/files/users/alice'
+    status, out = sync(door)
+    assert status == ms.EXIT_OK
+    assert 'the last run was from old-sme:/home/e-smith/files/users/alice, not ' \
+           'sme:/home/e-smith/files/users/alice: nothing is removed or renamed' in out
+    assert door.view() == {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}
+    assert door.sources[mailbox] == 'sme:/home/e-smith/files/users/alice'
+    assert door.states[mailbox] == {'': {'1.a': [RS, S]}}
+
+
+def test_a_first_run_seeds_from_the_staging_tree_of_an_sme_source_only():
+    mailbox = 'alice@' + DOMAIN
+    for kind, expected in (('sme8', {'': ['cur/1.a:2,S']}),
+                           ('ns6', {'': ['cur/1.a:2,S', 'cur/2.b:2,S']})):
+        door = Door({'alice': {'': ['cur/1.a:2,S']}},
+                    here={mailbox: {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}},
+                    staged={'alice': {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}})
+        assert sync(door, '-t', kind)[0] == ms.EXIT_OK
+        assert door.view() == expected, kind

@@ -112,19 +112,18 @@ def test_renames_moves_and_removals(door, tmp_path):
 
 def test_the_state_file(door, tmp_path):
     state = {'': {'1.\udcff': ['cur/:2,S', 'cur/:2,S']}, 'sieve': {'a': ['1:2', '1:2']}}
-    assert door.load_state(MAILBOX, 'sme') is None
-    door.save_state(MAILBOX, 'sme', state)
+    assert door.load_state(MAILBOX) is None
+    door.save_state(MAILBOX, 'sme:/home/e-smith/files/users/alice', state)
     path = str(tmp_path / 'state' / (MAILBOX + '.state'))
     assert mode(path) == 0o600
-    assert door.load_state(MAILBOX, 'sme') == state
-    assert door.load_state(MAILBOX, 'other-host') is None      # another source's
+    assert door.load_state(MAILBOX) == ('sme:/home/e-smith/files/users/alice', state)
     assert os.listdir(str(tmp_path / 'state')) == [MAILBOX + '.state']   # no temp left
     with open(path, 'w') as f:
-        f.write('{"version": 1, "host": "sme", "folders": ')  # cut
-    assert door.load_state(MAILBOX, 'sme') is None
+        f.write('{"version": 1, "source": "sme", "folders": ')  # cut
+    assert door.load_state(MAILBOX) is None
     with open(path, 'w') as f:
-        json.dump({'version': 99, 'host': 'sme', 'folders': {}}, f)
-    assert door.load_state(MAILBOX, 'sme') is None
+        json.dump({'version': 99, 'source': 'sme', 'folders': {}}, f)
+    assert door.load_state(MAILBOX) is None
 
 
 def test_subscriptions_are_appended_once(door, tmp_path):

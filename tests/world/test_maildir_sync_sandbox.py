@@ -244,3 +244,14 @@ def test_catch_up_while_both_sides_live(world):
     for folder in ('', '.Sent', '.Projects'):
         assert [n for n in os.listdir(os.path.join(d_inbox, folder, 'tmp'))
                 if n.startswith('sync-maildirs.')] == []
+
+    # -- a NethServer 6 source's layout (-t ns6): /var/lib/nethserver/vmail/<user>/ -------
+    ns6 = src.path('/var/lib/nethserver/vmail/{}/Maildir'.format(alice))
+    for sub in ('cur', 'new', 'tmp'):
+        os.makedirs(os.path.join(ns6, sub))
+    deliver(ns6, '1800000500.M5P5.ns6', message('on a NethServer 6'), s_owner)
+    res = sync(src, dst, '-n', '-t', 'ns6')
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out
+    assert 'sync-maildirs: 1 mailboxes on 127.0.0.1 (ns6 dry run); 1 with a user here' in out
+    assert '[1/1] {}: 1 to copy'.format(box) in out
