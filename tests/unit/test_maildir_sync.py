@@ -30,6 +30,11 @@ JUNK_MAP = {'.junkmail': '.Junk'}
     (['-h'], ms.Options(help=True)),
     (['--help', '-s'], ms.Options(help=True)),     # help wins over a half line
     (['-s', 'fe80::1%eth0'], ms.Options(host='fe80::1%eth0')),
+    (['-nh'], ms.Options(help=True, dry_run=True)),
+    (['--yes', '-s', 'sme'], ms.Options(host='sme', yes=True)),
+    (['--dry-run', '-s', 'sme', '-p', '1'], ms.Options(host='sme', dry_run=True, port=1)),
+    (['-s', 'sme', '-p', '65535'], ms.Options(host='sme', port=65535)),
+    (['-ys', 'sme', '-tns6'], ms.Options(host='sme', yes=True, kind='ns6')),
 ])
 def test_command_lines(argv, expected):
     assert ms.parse_args(argv) == expected
@@ -50,11 +55,19 @@ def test_command_lines(argv, expected):
     (['-s', 'sme', '-x'], 'unknown option -x'),
     (['-s', 'sme', 'extra'], "unexpected argument 'extra'"),
     (['-s', 'sme', '--delete'], "unexpected argument '--delete'"),
+    (['-s', 'sme', '-'], "unexpected argument '-'"),
 ])
 def test_bad_command_lines(argv, says):
     with pytest.raises(rm.Usage) as exc:
         ms.parse_args(argv)
     assert str(exc.value) == says
+
+
+def test_exit_statuses_are_the_documented_numbers():
+    assert (ms.EXIT_OK, ms.EXIT_FAILED, ms.EXIT_USAGE, ms.EXIT_CONNECT, ms.EXIT_BUSY,
+            ms.EXIT_INTERRUPTED) == (0, 1, 2, 3, 7, 130)
+    assert repr(ms.Options(host='sme')) == ("Options(host='sme', port=22, dry_run=False, "
+                                            "kind='sme8', yes=False, help=False)")
 
 
 def test_main_usage_and_help(capsys):
@@ -196,6 +209,7 @@ class Door(object):
         self.lines = []
         self.sources = {}
         self.no_maildir = set()
+        self.prepared = []
 
     def tick(self):
         self.ops += 1
@@ -281,6 +295,7 @@ class Door(object):
         self.sources[mailbox] = source
 
     def prepare_mailbox(self, mailbox, new_folders):
+        self.prepared.append((mailbox, list(new_folders)))
         if mailbox in self.fail:
             raise OSError(13, 'Permission denied')
         box = self.here.setdefault(mailbox, {})
@@ -300,8 +315,19 @@ class Door(object):
         return True, None
 
     def fetch(self, mailbox, home, copies, placed):
+        user = mailbox.split('@')[0]
+        assert home == '/home/e-smith/files/users/' + user
         for step in copies:
             self.tick()
+            if isinstance(step, ms.SieveCopy):
+                assert step.src == 'sieve/' + step.name
+                assert step.size == self.sieve[user][step.name][0]
+            else:
+                folder = [f for f, names in self.source[user].items()
+                          if step.sub + '/' + step.name in names][0]
+                assert step.src == 'Maildir/' + (folder + '/' if folder else '') + \
+                    step.sub + '/' + step.name
+                assert step.size == len(body(step.key[1]))
             if isinstance(step, ms.SieveCopy):
                 self.sieve_here.setdefault(mailbox, {})[step.name] = \
                     self.sieve[mailbox.split('@')[0]][step.name]
@@ -417,6 +443,33 @@ CASES = [
 ]
 
 
+# What each case leaves alone, as the run says it ('  <mailbox>: N why').
+COUNTS = {
+    'flags changed here: kept': {},
+    'flags changed on both sides: this server wins': {
+        'flags changed on both sides: kept as here': 1},
+    'flags differ with no earlier sync: kept as here': {
+        'flags differ, no earlier sync: kept as here': 1},
+    'deleted on the source, changed here: kept, forgotten': {
+        'deleted on the source but changed here: kept': 1},
+    'deleted here, still on the source: not copied again': {
+        'deleted here, not copied again': 1},
+    'delivered here after the MX switch: kept, never in the state': {'only here, kept': 1},
+    'a busy mailbox: every rule at once': {
+        'deleted here, not copied again': 1, 'only here, kept': 1},
+}
+
+
+def said_counts(out, mailbox='alice@' + DOMAIN):
+    import re
+    found = {}
+    for line in out.splitlines():
+        match = re.match(r'^sync-maildirs:   {}: (\d+) (.*)$'.format(re.escape(mailbox)), line)
+        if match:
+            found[match.group(2)] = int(match.group(1))
+    return found
+
+
 def world(case, **kw):
     _id, source, here, state, _after, _state = case
     return Door({'alice': source}, here={'alice@' + DOMAIN: here},
@@ -430,6 +483,7 @@ def test_three_way_merge(case):
     assert status == ms.EXIT_OK, out
     assert door.view() == dict((f, sorted(n)) for f, n in case[4].items() if n)
     assert door.states['alice@' + DOMAIN] == case[5]
+    assert said_counts(out) == COUNTS.get(case[0], {})
     # every copied message holds its own body
     for files in door.here['alice@' + DOMAIN].values():
         for (_sub, name), data in files.items():
@@ -607,7 +661,7 @@ def test_state_after_keeps_old_entries_of_steps_not_done():
                                         '2.b': ms.Msg('cur', '2.b:2,S', 1)}}, [], [], {}, None)
     here = {'': {'1.a': ms.Msg('cur', '1.a:2,S', 0), '3.c': ms.Msg('cur', '3.c:2,S', 0)}}
     old = {'': {'1.a': [S, S], '3.c': [S, S]}}
-    plan = ms.plan_mailbox(box, here, old)
+    plan = ms.plan_mailbox(box, here, old, active_here=False)
     assert [type(s).__name__ for s in plan.steps] == ['Rename', 'Copy', 'Remove']
     assert ms.state_after(plan, old, set()) == old
     assert ms.state_after(plan, old, {('', '2.b')}) == {'': {'1.a': [S, S], '2.b': [S, S],
@@ -618,7 +672,8 @@ def test_state_after_keeps_old_entries_of_steps_not_done():
 def test_describe():
     box = ms.SourceBox('a', '/h', {'': {'1.a': ms.Msg('cur', '1.a:2,S', 2048)}}, [], [],
                        {'x.sieve': (10, 1)}, None)
-    assert ms.describe(ms.plan_mailbox(box, {}, {})) == '1 to copy (2.0 KB), 1 sieve script'
+    assert ms.describe(ms.plan_mailbox(box, {}, {}, active_here=True)) == \
+        '1 to copy (2.0 KB), 1 sieve script'
     assert ms.describe(ms.Plan([], {}, {}, [], [], None)) == 'level'
     assert ms.human(5 * 1024 * 1024) == '5.0 MB' and ms.human(3) == '3 bytes'
 
@@ -671,3 +726,248 @@ def test_a_first_run_seeds_from_the_staging_tree_of_an_sme_source_only():
                     staged={'alice': {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}})
         assert sync(door, '-t', kind)[0] == ms.EXIT_OK
         assert door.view() == expected, kind
+
+
+# -- what the mutation testing showed untested ------------------------------------------------
+
+@pytest.mark.parametrize('head, where', [
+    ('./cur', ('', 'cur')), ('./new', ('', 'new')), ('./.Sent/new', ('.Sent', 'new')),
+    ('./.a.b/cur', ('.a.b', 'cur')), ('./tmp', None), ('./.Sent/tmp', None),
+    ('./Sent/cur', None), ('./../cur', None), ('./././cur', None), ('./.Sent/cur/x', None),
+    ('cur', ('', 'cur')),
+])
+def test_folder_of(head, where):
+    assert ms._folder_of(head) == where
+
+
+def test_listing_errors_say_what_is_wrong():
+    def error(data):
+        with pytest.raises(ms.ListingError) as exc:
+            ms.parse_listing(data)
+        return str(exc.value)
+    assert error(listing(['U', 'a', '/h'], ['E'])) == \
+        'the listing is cut short (the connection ended early?)'
+    assert error(listing(['U', 'a', '/h'], ['E'], ['M', './cur', '1.a', '1'], ['Z'])) == \
+        'the listing does not start with a mailbox'
+    assert error(listing(['U', 'a', '/h'], ['Q' * 30], ['E'], ['Z'])) == \
+        "unexpected record '{}' in the listing".format('Q' * 20)
+    assert error(listing(['U', 'a'])) == 'the listing is cut short'
+
+
+def test_a_listing_without_its_last_nul_is_cut():
+    whole = listing(['U', 'a', '/h'], ['E'], ['Z'])
+    assert len(ms.parse_listing(whole)) == 1
+    with pytest.raises(ms.ListingError):
+        ms.parse_listing(whole[:-3])
+
+
+def test_links_are_judged_per_file_and_the_active_link_in_any_spelling():
+    data = listing(
+        ['U', 'eve', '/h'], ['D'],
+        ['H', './cur', '1.ok:2,S', '5', '2', '10'], ['H', './.Keep/cur', '1.ok:2,S', '5', '2', '10'],
+        ['H', './.Archive/cur', '2.out:2,S', '7', '3', '11'],
+        ['A', 'sieve//rules.sieve'], ['E'], ['Z'])
+    (eve,) = ms.parse_listing(data)
+    assert eve.folders == {'': {'1.ok': ms.Msg('cur', '1.ok:2,S', 5)},
+                           '.Keep': {'1.ok': ms.Msg('cur', '1.ok:2,S', 5)},
+                           '.Archive': {}}
+    assert eve.skipped == [('Maildir/.Archive/cur/2.out:2,S',
+                            'a hard link to a file outside the mailbox: not copied')]
+    assert eve.active == 'rules.sieve'
+
+
+def test_a_source_box_has_its_maildir_unless_told():
+    assert ms.SourceBox('a', '/h', {}, [], [], {}, None).has_maildir is True
+
+
+def test_system_and_invalid_accounts():
+    assert ms.check_user('vmail') == 'a system account'
+    assert ms.check_user('root') == 'a system account'
+    assert ms.check_user('Alice') == 'not a valid account name'
+    assert ms.check_user('alice.smith') is None
+    assert ms.mailbox_name('alice', 'example.com') == 'alice@example.com'
+
+
+def test_describe_every_kind_and_human_sizes():
+    steps = [ms.Copy(('', 'a'), 'Maildir/cur/a', 'cur', 'a', 10),
+             ms.Copy(('', 'b'), 'Maildir/cur/b', 'cur', 'b', 20),
+             ms.Rename(('', 'c'), 'cur/c', 'cur/c:2,S'), ms.Rename(('', 'd'), 'x', 'y'),
+             ms.Move(('.A', 'e'), ('', 'e'), 'cur/e', 'cur/e'),
+             ms.Remove(('', 'f'), 'cur/f'), ms.Remove(('', 'g'), 'cur/g'),
+             ms.SieveCopy(('sieve', 'h'), 'sieve/h', 'h', 5),
+             ms.SieveCopy(('sieve', 'i'), 'sieve/i', 'i', 5)]
+    assert ms.describe(ms.Plan(steps, {}, {}, [], [], None)) == (
+        '2 to copy (40 bytes), 2 flag changes, 1 moved between folders, 2 deleted on the '
+        'source, 2 sieve scripts')
+    assert ms.describe(ms.Plan(steps[2:3], {}, {}, [], [], None)) == '1 flag change'
+    assert [ms.human(n) for n in (1023, 1024, 1536, 1024 ** 2, 3 * 1024 ** 3,
+                                  5 * 1024 ** 4)] == [
+        '1023 bytes', '1.0 KB', '1.5 KB', '1.0 MB', '3.0 GB', '5120.0 GB']
+
+
+def test_the_run_says_each_thing_in_its_own_words():
+    door = Door({'alice': {'': ['cur/1.a:2,S']}})
+    door.owner = lambda: None
+    assert sync(door)[1].splitlines()[-1] == (
+        'sync-maildirs: this server has no vmail user: install nethserver-mail-server (and '
+        'run the import) first')
+    door = Door({'alice': {'': ['cur/1.a:2,S'], '.New': ['cur/2.b:2,S']}},
+                here={'alice@' + DOMAIN: {'': []}}, interrupt_at=2)
+    status, out = sync(door, '-t', 'sme8')
+    assert status == ms.EXIT_INTERRUPTED
+    lines = out.splitlines()
+    assert 'sync-maildirs: interrupted: run again, it resumes where this run stopped' in lines
+    assert lines[0] == 'sync-maildirs: 1 mailboxes on sme (sme8 sync); 1 with a user here'
+    assert door.prepared == [('alice@' + DOMAIN, ['.New'])]
+
+
+def test_the_summary_adds_up_every_mailbox():
+    door = Door({'alice': {'': ['cur/1.a:2,S', 'cur/2.b:2,S'], '.X': ['cur/9.z:2,S']},
+                 'bob': {'': ['cur/3.c:2,RS', 'new/4.d']}},
+                here={'bob@' + DOMAIN: {'': ['cur/3.c:2,S', 'cur/5.e:2,S', 'cur/6.f:2,S']},
+                      'alice@' + DOMAIN: {'.Y': ['cur/9.z:2,S']}},
+                states={'bob@' + DOMAIN: {'': {'3.c': [S, S], '5.e': [S, S], '6.f': [S, S]}},
+                        'alice@' + DOMAIN: {'.Y': {'9.z': [S, S]}}},
+                sieve={'bob': {'a.sieve': (3, 1), 'b.sieve': (4, 2)}})
+    status, out = sync(door)
+    assert status == ms.EXIT_OK, out
+    size = sum(len(body(b)) for b in ('1.a', '2.b', '4.d')) + 7
+    assert out.splitlines()[-1] == (
+        'sync-maildirs: summary: 2 mailboxes synced; messages: 3 copied ({} bytes), 1 renamed '
+        '(flags), 1 moved, 2 removed; 2 sieve scripts copied'.format(size))
+
+
+def test_a_dry_run_sums_up_what_it_would_do():
+    door = Door({'alice': {'': ['cur/1.a:2,S', 'cur/2.b:2,S'], '.X': ['cur/9.z:2,S']}},
+                here={'alice@' + DOMAIN: {'': ['cur/3.c:2,S', 'cur/4.d:2,S'],
+                                          '.Y': ['cur/9.z:2,S']}},
+                states={'alice@' + DOMAIN: {'': {'3.c': [S, S], '4.d': [S, S]},
+                                            '.Y': {'9.z': [S, S]}}},
+                sieve={'alice': {'a.sieve': (3, 1), 'b.sieve': (4, 2)}})
+    assert sync(door, '-n')[1].splitlines()[-1] == (
+        'sync-maildirs: dry run: 2 to copy, 0 flag changes, 1 moves, 2 removals, 2 sieve '
+        'scripts; nothing was changed')
+
+
+def test_the_state_is_saved_as_it_stands_while_copying(monkeypatch):
+    monkeypatch.setattr(ms.Run, 'CHECKPOINT_EVERY', 0.0)
+    door = Door({'alice': {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}},
+                here={'alice@' + DOMAIN: {'': []}}, interrupt_at=3)
+    status, out = sync(door)         # op 1: copy 1.a, op 2: its checkpoint, op 3: copy 2.b
+    assert status == ms.EXIT_INTERRUPTED
+    assert door.states['alice@' + DOMAIN] == {'': {'1.a': [S, S]}}
+    assert 'sync-maildirs:   alice@example.com: 1 of 2 copied' in out.splitlines()
+    door.interrupt_at = None
+    assert sync(door)[0] == ms.EXIT_OK
+    assert door.states['alice@' + DOMAIN] == {'': {'1.a': [S, S], '2.b': [S, S]}}
+
+
+def test_a_failed_move_keeps_both_old_entries():
+    mailbox = 'alice@' + DOMAIN
+    state = {'': {'0.k': [S, S], '1.a': [S, S]}}
+    door = Door({'alice': {'': ['cur/0.k:2,S'], '.A': ['cur/1.a:2,RS']}},
+                here={mailbox: {'': ['cur/0.k:2,S', 'cur/1.a:2,S']}}, states={mailbox: state})
+    door.change = lambda m, step: (False, 'EIO')
+    status, out = sync(door)
+    assert status == ms.EXIT_FAILED
+    assert door.states[mailbox] == state
+    assert 'sync-maildirs:   alice@example.com: .A/1.a: EIO' in out.splitlines()
+
+
+def test_the_seed_maps_junkmail_and_takes_both_sides_as_equal():
+    staged = {'.junkmail': {'1.a': ms.Msg('cur', '1.a:2,S', 0)},
+              '': {'2.b': ms.Msg('new', '2.b', 0), '3.c': ms.Msg('cur', '3.c:2,', 0)}}
+    here = {'.Junk': {'1.a': ms.Msg('cur', '1.a:2,S', 0)},
+            '': {'2.b': ms.Msg('cur', '2.b:2,S', 0)}}
+    assert ms.seed_state(staged, here, JUNK_MAP) == {
+        '.Junk': {'1.a': [S, S]}, '': {'2.b': ['new/', 'new/']}}
+    assert ms.seed_state(staged, here) == {'': {'2.b': ['new/', 'new/']}}
+
+
+def test_a_folder_only_here_is_counted_and_left_alone():
+    door = Door({'alice': {'': ['cur/1.a:2,S']}},
+                here={'alice@' + DOMAIN: {'': ['cur/1.a:2,S'], '.Local': ['cur/7.l:2,S',
+                                                                           'new/8.m']}})
+    status, out = sync(door)
+    assert said_counts(out) == {'only here, kept': 2}
+    assert door.view()['.Local'] == ['cur/7.l:2,S', 'new/8.m']
+
+
+def test_subscriptions_are_not_doubled_when_two_names_map_to_one_folder():
+    door = Door({'alice': {'': [], '.junkmail': ['cur/1.a:2,'], '.Junk': ['cur/2.b:2,']}},
+                subscriptions={'alice': ['junkmail', 'Junk']})
+    assert sync(door)[0] == ms.EXIT_OK
+    assert door.subscribed['alice@' + DOMAIN] == ['Junk']
+
+
+def test_a_sieve_script_changed_on_both_sides_stays_as_here():
+    mailbox = 'alice@' + DOMAIN
+    door = Door({'alice': {}}, sieve={'alice': {'r.sieve': (20, 200)}},
+                sieve_here={mailbox: {'r.sieve': (30, 300)}},
+                states={mailbox: {'sieve': {'r.sieve': ['10:100', '15:150']}}})
+    assert sync(door)[0] == ms.EXIT_OK
+    assert door.sieve_here[mailbox] == {'r.sieve': (30, 300)}
+    assert door.states[mailbox] == {'sieve': {'r.sieve': ['20:200', '30:300']}}
+    # changed there only (here as at the last run, though the sides differed then)
+    door = Door({'alice': {}}, sieve={'alice': {'r.sieve': (20, 200)}},
+                sieve_here={mailbox: {'r.sieve': (15, 150)}},
+                states={mailbox: {'sieve': {'r.sieve': ['10:100', '15:150']}}})
+    assert sync(door)[0] == ms.EXIT_OK
+    assert door.sieve_here[mailbox] == {'r.sieve': (20, 200)}
+
+
+class MainDoor(Door):
+    """Door with the lock and the log of main()."""
+
+    def __init__(self, *args, **kw):
+        self.busy = kw.pop('busy', None)
+        Door.__init__(self, *args, **kw)
+        self.events = []
+
+    def lock(self):
+        self.events.append('lock')
+        return self.busy
+
+    def unlock(self):
+        self.events.append('unlock')
+
+    def log_open(self, what):
+        self.events.append(('open', what))
+
+    def log_close(self, result):
+        self.events.append(('close', result.split(' in ')[0]))
+
+
+def test_main_locks_logs_and_returns_the_runs_status(capsys, monkeypatch):
+    door = MainDoor({'alice': {'': ['cur/1.a:2,S']}})
+    out = io.StringIO()
+    assert ms.main(['-s', 'sme', '-n'], door=door, stream=out) == ms.EXIT_OK
+    assert door.events == ['lock', ('open', 'sync-maildirs dry run of root@sme port 22 (sme8)'),
+                           ('close', 'exit 0'), 'unlock']
+    door = MainDoor({}, busy='pid 42')
+    assert ms.main(['-s', 'sme'], door=door, stream=out) == ms.EXIT_BUSY
+    assert capsys.readouterr().err == \
+        'sync-maildirs: another sync-maildirs is running (pid 42)\n'
+    assert door.events == ['lock']
+    # argv from the command line, and the real door when none is given
+    made = []
+    monkeypatch.setattr('sys.argv', ['sync-maildirs', '-s', 'other', '-p', '2222'])
+    from nethserver_migration import maildir_sync_door
+
+    def fake_door(opts):
+        made.append(opts)
+        return MainDoor({})
+    monkeypatch.setattr(maildir_sync_door, 'Door', fake_door)
+    assert ms.main(stream=out) == ms.EXIT_OK
+    assert made == [ms.Options(host='other', port=2222)]
+
+
+def test_output_is_utf8_whatever_the_locale():
+    raw = io.BytesIO()
+    ascii_stream = io.TextIOWrapper(raw, encoding='ascii')
+    wrapped = ms._utf8(ascii_stream)
+    wrapped.write('caf\u00e9 \udcff\n')
+    wrapped.flush()
+    assert raw.getvalue() == 'caf\u00e9 ?\n'.encode('utf-8')
+    utf8 = io.TextIOWrapper(io.BytesIO(), encoding='UTF-8')
+    assert ms._utf8(utf8) is utf8

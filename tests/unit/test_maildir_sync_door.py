@@ -17,9 +17,14 @@ MAILBOX = 'alice@example.com'
 
 
 class LocalDoor(door_module.Door):
-    """The door with the source's commands run here by sh instead of over ssh."""
+    """The door with the source's commands run here by sh instead of over ssh; the
+    listing's root ('' on a source) is root."""
+
+    root = ''
 
     def _ssh(self, script, args):
+        if script == ms.list_script():
+            args = [args[0], self.root]
         return ['sh', '-c', script, 'sync-maildirs'] + [os.fsencode(a) for a in args]
 
 
@@ -62,9 +67,9 @@ def test_this_servers_listing(door, tmp_path):
 
 def test_prepare_makes_private_folders_and_clears_our_leftovers(door, tmp_path):
     home = tmp_path / 'vmail' / MAILBOX
-    write(str(home / 'Maildir' / 'tmp' / (ms.TMP_PREFIX + '99.1')))
+    write(str(home / 'Maildir' / 'tmp' / 'sync-maildirs.99.1'))
     write(str(home / 'Maildir' / 'tmp' / '1700.dovecot-delivery'))   # not ours: kept
-    write(str(home / 'sieve' / (ms.TMP_PREFIX + '99.2')))
+    write(str(home / 'sieve' / 'sync-maildirs.99.2'))
     door.prepare_mailbox(MAILBOX, ['.Projects', '.Projects.2026'])
     for folder in ('', '.Projects', '.Projects.2026'):
         for sub in ('', 'cur', 'new', 'tmp'):
@@ -124,6 +129,15 @@ def test_the_state_file(door, tmp_path):
     with open(path, 'w') as f:
         json.dump({'version': 99, 'source': 'sme', 'folders': {}}, f)
     assert door.load_state(MAILBOX) is None
+    with open(path, 'w') as f:          # what this version writes, read as it is
+        f.write('{"folders":{"":{"1.a":["cur/:2,S","cur/:2,"]}},"source":"sme:/h",'
+                '"version":1}')
+    assert door.load_state(MAILBOX) == ('sme:/h', {'': {'1.a': ['cur/:2,S', 'cur/:2,']}})
+    with open(path) as f:
+        door.save_state(MAILBOX, 'sme:/h', {'': {'1.a': ['cur/:2,S', 'cur/:2,']}})
+    with open(path) as f:
+        assert json.load(f) == {'version': 1, 'source': 'sme:/h',
+                                'folders': {'': {'1.a': ['cur/:2,S', 'cur/:2,']}}}
 
 
 def test_subscriptions_are_appended_once(door, tmp_path):
@@ -244,3 +258,59 @@ def test_the_ssh_command_line_is_rsync_migrates(tmp_path):
 def test_the_listing_script_is_plain_sh():
     res = subprocess.run(['sh', '-n', '-c', ms.list_script()], stderr=subprocess.PIPE)
     assert res.returncode == 0, res.stderr
+
+
+def test_the_listing_script_on_a_real_tree(door, tmp_path):
+    """The remote listing run here by sh, on an SME layout under tmp_path/src."""
+    root = tmp_path / 'src'
+    users = root / 'home' / 'e-smith' / 'files' / 'users'
+    write(str(root / 'home' / 'e-smith' / 'Maildir' / 'cur' / '1.admin:2,S'), b'a')
+    alice = users / 'alice'
+    write(str(alice / 'Maildir' / 'cur' / '2.a:2,RS'), b'bb')
+    write(str(alice / 'Maildir' / 'new' / '3.b'), b'ccc')
+    write(str(alice / 'Maildir' / 'tmp' / '4.c'), b'not yet')
+    write(str(alice / 'Maildir' / '.Sent' / 'cur' / '5.d:2,S'), b'dddd')
+    write(str(alice / 'Maildir' / 'dovecot-uidlist'), b'3 V1 N9\n')
+    write(str(alice / 'Maildir' / 'subscriptions'), b'Sent\n')
+    write(str(alice / 'sieve' / 'rules.sieve'), b'keep;', mtime=1600000000)
+    os.symlink('sieve/rules.sieve', str(alice / '.dovecot.sieve'))
+    os.symlink('/etc', str(alice / 'Maildir' / '.Evil'))              # never followed
+    os.symlink('/etc/passwd', str(alice / 'Maildir' / 'cur' / '6.link:2,S'))
+    write(str(tmp_path / 'outside'), b'secret')
+    os.link(str(tmp_path / 'outside'), str(alice / 'Maildir' / 'cur' / '7.hard:2,S'))
+    os.makedirs(str(users / 'bob'))                                   # no Maildir
+    os.symlink(str(alice), str(users / 'mallory'))                    # a linked home
+    door.root = str(root)
+    boxes = door.list_source('sme8')
+    assert [b.user for b in boxes] == ['admin', 'alice', 'bob']
+    admin, alice_box, bob = boxes
+    assert admin.home == str(root / 'home' / 'e-smith')
+    assert admin.folders == {'': {'1.admin': ms.Msg('cur', '1.admin:2,S', 1)}}
+    assert alice_box.folders == {
+        '': {'2.a': ms.Msg('cur', '2.a:2,RS', 2), '3.b': ms.Msg('new', '3.b', 3)},
+        '.Sent': {'5.d': ms.Msg('cur', '5.d:2,S', 4)}}
+    assert alice_box.skipped == [('Maildir/cur/7.hard:2,S', 'a hard link to a file outside '
+                                  'the mailbox: not copied')]
+    assert alice_box.subscriptions == ['Sent']
+    assert alice_box.sieve == {'rules.sieve': (5, 1600000000)}
+    assert alice_box.active == 'rules.sieve' and alice_box.has_maildir
+    assert bob.folders == {} and not bob.has_maildir
+    # the copy stream from the same home
+    door.prepare_mailbox(MAILBOX, ['.Sent'])
+    results = []
+    door.fetch(MAILBOX, alice_box.home, [
+        ms.Copy(('.Sent', '5.d'), 'Maildir/.Sent/cur/5.d:2,S', 'cur', '5.d:2,S', 4)],
+        lambda *r: results.append(r))
+    assert results == [(('.Sent', '5.d'), True, None)]
+
+
+def test_the_ns6_layout(door, tmp_path):
+    root = tmp_path / 'src'
+    write(str(root / 'var/lib/nethserver/vmail/alice/Maildir/cur/1.a:2,S'), b'x')
+    write(str(root / 'var/lib/nethserver/vmail/alice/sieve/s.sieve'), b'keep;', mtime=5)
+    door.root = str(root)
+    (alice,) = door.list_source('ns6')
+    assert alice.user == 'alice' and alice.home == str(root / 'var/lib/nethserver/vmail/alice')
+    assert alice.folders == {'': {'1.a': ms.Msg('cur', '1.a:2,S', 1)}}
+    assert alice.sieve == {'s.sieve': (5, 5)}
+    assert door.list_source('sme8') == []

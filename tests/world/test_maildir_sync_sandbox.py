@@ -156,6 +156,7 @@ def test_catch_up_while_both_sides_live(world):
     assert 'sync-maildirs: [2/4] {}: 2 to copy'.format(box) in out     # admin is 1/4
     assert '1 flag change, 1 moved between folders, 1 deleted on the source' in out
     assert '1 source users have no account here (not synced): ghost' in out
+    assert 'no readable Maildir' not in out
     summary = [l for l in out.splitlines() if 'summary:' in l]
     assert summary == ['sync-maildirs: summary: 4 mailboxes synced; messages: 2 copied '
                        '({} bytes), 1 renamed (flags), 1 moved, 1 removed; 0 sieve '
