@@ -77,3 +77,59 @@ def test_getpwnam_unknown_is_none(dest):
     assert dest.getpwnam('no-such-user-xyz') is None
     assert dest.getpwnam('root').pw_uid == 0
     assert dest.getgrnam('no-such-group-xyz') is None
+
+
+def test_mysql_gives_the_password_in_a_private_option_file_never_on_argv(dest, mocker,
+                                                                         tmp_path):
+    secrets = tmp_path / 'secrets'
+    secrets.mkdir()
+    (secrets / 'mysql').write_text('p"w\\x\n')
+    mocker.patch.object(destination, 'SECRETS_DIR', str(secrets))
+    mocker.patch.object(destination, 'MY_CNF', str(tmp_path / 'absent.cnf'))
+    seen = {}
+
+    def run(argv, input=None, timeout=None):
+        option = argv[1].split('=', 1)[1]
+        seen['argv'], seen['input'] = argv, input
+        seen['mode'] = os.stat(option).st_mode & 0o777
+        seen['text'] = open(option).read()
+        seen['path'] = option
+        return destination.CommandResult(0, 'crm\n', '')
+    mocker.patch.object(dest, '_run', side_effect=run)
+    res = dest.mysql('SHOW DATABASES;')
+    assert res.stdout == 'crm\n'
+    assert seen['argv'][0] == 'mysql' and seen['argv'][1].startswith('--defaults-file=')
+    assert seen['argv'][2:] == ['--batch', '--skip-column-names']
+    assert 'p"w' not in ' '.join(seen['argv'])
+    assert seen['input'] == 'SHOW DATABASES;'
+    assert seen['mode'] == 0o600
+    assert seen['text'] == '[client]\nuser=root\npassword="p\\"w\\\\x"\n'
+    assert not os.path.exists(seen['path'])              # removed after the call
+    (tmp_path / 'my.cnf').write_text('[client]\nsocket=/var/lib/mysql/mysql.sock\n')
+    mocker.patch.object(destination, 'MY_CNF', str(tmp_path / 'my.cnf'))
+    dest.mysql('SELECT 1;', user='app', password='s')
+    assert seen['text'] == '!include {}\n[client]\nuser=app\npassword="s"\n'.format(
+        tmp_path / 'my.cnf')
+
+
+def test_mysql_without_a_secret_says_so(dest, mocker, tmp_path):
+    mocker.patch.object(destination, 'SECRETS_DIR', str(tmp_path))
+    res = dest.mysql('SELECT 1;')
+    assert res.returncode == 1 and 'no MariaDB root password' in res.stderr
+
+
+def test_mysql_load_streams_the_file_to_the_client(dest, mocker, tmp_path):
+    dump = tmp_path / 'crm.dump'
+    dump.write_bytes(b'USE `crm`;\n\x00binary\n')
+    calls = {}
+
+    def fake_run(argv, stdin=None, stdout=None, stderr=None):
+        calls['argv'], calls['data'] = argv, stdin.read()
+        calls['option'] = open(argv[1].split('=', 1)[1]).read()
+        import subprocess
+        return subprocess.CompletedProcess(argv, 1, b'', b'ERROR 1064 at line 2\n')
+    mocker.patch.object(destination.subprocess, 'run', side_effect=fake_run)
+    res = dest.mysql_load(str(dump), 'nsmig_load', 'secret')
+    assert calls['data'] == b'USE `crm`;\n\x00binary\n'
+    assert 'user=nsmig_load\npassword="secret"' in calls['option']
+    assert (res.returncode, res.stderr) == (1, 'ERROR 1064 at line 2\n')

@@ -30,12 +30,14 @@ __all__ = ['generate', 'VERSIONS', 'ROLES']
 
 def generate(dest_dir, seed=1, version='9', users=10, groups=3, ibays=3, pseudonyms=5,
              domains=2, networks=2, hosts=5, messages=5, corner_cases=False,
-             ldap_auth=False, role='WS', ibay_access=None):
+             ldap_auth=False, role='WS', ibay_access=None, databases=False):
     """Write an SME source tree into dest_dir (created; must be empty) and return its
     manifest.  Sizes: users/groups/ibays/pseudonyms (extra, beyond the built-in and the
     automatic first.last ones) / domains (total, primary included) / networks (trusted,
     beyond the local one) / hosts (host records) / messages (per mailbox, admin's too).
-    ibay_access: [(group index or 'shared'/'admin', UserAccess)] fixes the first ibays'."""
+    ibay_access: [(group index or 'shared'/'admin', UserAccess)] fixes the first ibays'.
+    databases: MySQL application databases and their accounts beside SME's own (without:
+    the mysql system database's dump alone, root and the anonymous accounts)."""
     version = str(version)
     if version not in VERSIONS:
         raise ValueError('version must be one of {}'.format(', '.join(VERSIONS)))
@@ -55,12 +57,13 @@ def generate(dest_dir, seed=1, version='9', users=10, groups=3, ibays=3, pseudon
     old_umask = os.umask(0)
     try:
         return _generate(os.path.abspath(dest_dir), seed, version, role, ldap_auth,
-                         corner_cases, sizes, ibay_access)
+                         corner_cases, sizes, ibay_access, databases)
     finally:
         os.umask(old_umask)
 
 
-def _generate(dest, seed, version, role, ldap_auth, corner_cases, sizes, ibay_access=None):
+def _generate(dest, seed, version, role, ldap_auth, corner_cases, sizes, ibay_access=None,
+              databases=False):
     m, rng = model_mod.build(seed, version, role, ldap_auth,
                              extra_accounts=corner.accounts if corner_cases else None,
                              ibay_access=ibay_access, **sizes)
@@ -84,11 +87,13 @@ def _generate(dest, seed, version, role, ldap_auth, corner_cases, sizes, ibay_ac
     _unix_files(tree, m)
     files.certificates(tree, m, sha1=version in ('7', '8'))
     files.root_home(tree, m)
-    files.mysql_dumps(tree, m)
+    mysql = files.mysql_dumps(tree, m, databases)
     files.templates_custom(tree)
     files.etc_misc(tree, m)
-    return _manifest(m, mailer, mailboxes, ibay_info, db_names, tree.chown,
-                     corner_cases, sizes)
+    manifest = _manifest(m, mailer, mailboxes, ibay_info, db_names, tree.chown,
+                         corner_cases, sizes)
+    manifest['mysql'] = mysql
+    return manifest
 
 
 def _unix_files(tree, m):

@@ -234,20 +234,14 @@ def root_home(tree, model):
     tree.write('root/notes.txt', 'remember to renew the certificate\n', 0o600)
 
 
-def mysql_dumps(tree, model):
-    users = ''.join("('{}','{}@{}'),".format(u.name, u.name, model.domain_name)
-                    for u in model.users[:20])[:-1] or "('none','none@x')"
-    tree.write('home/e-smith/db/mysql/mysql.dump',
-               '-- MySQL dump 10.11\n--\n-- Host: localhost    Database: mysql\n'
-               'CREATE DATABASE /*!32312 IF NOT EXISTS*/ `mysql`;\nUSE `mysql`;\n'
-               'DROP TABLE IF EXISTS `user`;\nCREATE TABLE `user` (\n  `Host` char(60) NOT NULL,\n'
-               '  `User` char(16) NOT NULL,\n  `Password` char(41) NOT NULL\n);\n'
-               "INSERT INTO `user` VALUES ('localhost','root','*ABCDEF0123456789');\n", 0o600)
-    tree.write('home/e-smith/db/mysql/crm.dump',
-               '-- MySQL dump 10.11\n--\n-- Host: localhost    Database: crm\n'
-               'CREATE DATABASE /*!32312 IF NOT EXISTS*/ `crm`;\nUSE `crm`;\n'
-               'CREATE TABLE `contacts` (`name` varchar(64), `email` varchar(128));\n'
-               'INSERT INTO `contacts` VALUES {};\n'.format(users), 0o600)
+def mysql_dumps(tree, model, applications=False):
+    """SME's pre-backup dumps (smegen/mysqldumps.py); returns what a correct load gives."""
+    from . import mysqldumps
+    files, expected = mysqldumps.dumps(model, applications)
+    tree.mkdir('home/e-smith/db/mysql', 0o700)
+    for name, data in sorted(files.items()):
+        tree.write('home/e-smith/db/mysql/' + name, data, 0o600)
+    return expected
 
 
 TEMPLATES_CUSTOM = {

@@ -138,6 +138,8 @@ HANDLERS = {
 
 # module -> {event: [template paths]}
 TEMPLATES = {
+    'nethserver-mysql': {'nethserver-mysql-update': ['/etc/my.cnf.d/nethserver.cnf',
+                                                     '/root/.my.cnf']},
     'nethserver-base': {'interface-update': ['/etc/modprobe.d/bonding.conf',
                                              '/etc/sysconfig/network', '/etc/hosts',
                                              '/etc/resolv.conf']},
@@ -176,6 +178,7 @@ TEMPLATES = {
 
 # module -> {event: {service: action}}
 SERVICES = {
+    'nethserver-mysql': {'nethserver-mysql-update': {'mysqld': 'restart'}},
     'nethserver-sssd': {'nethserver-sssd-save': {'sssd': 'restart'}},
     'nethserver-samba': {'ibay-create': {'smb': 'reload'}, 'ibay-modify': {'smb': 'reload'}},
     'nethserver-mail-server': {

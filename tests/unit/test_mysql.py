@@ -1,0 +1,404 @@
+"""MySQL: SME's dumps read as data (mysqldump), the plan as tables (what each dump and
+account becomes), and the handlers through the shared Destination double.  The real
+MariaDB side is tests/world/test_mysql_sandbox.py."""
+
+import io
+
+import pytest
+
+from nethserver_migration import mysqldump as md
+from nethserver_migration.actions import mysql
+from nethserver_migration.destination import CommandResult
+from nethserver_migration.steps import Count, Note, SetProps, Signal, apply
+from nethserver_migration.report import Reporter
+from tests.unit.fakes import FakeDestination
+
+HEAD = ('-- MySQL dump 10.13\n/*!40101 SET NAMES utf8 */;\n'
+        'CREATE DATABASE /*!32312 IF NOT EXISTS*/ `crm` /*!40100 DEFAULT CHARACTER SET '
+        'latin1 */;\n\nUSE `crm`;\n')
+
+
+# -- the dumps -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('head, names', [
+    (HEAD, ['crm']),
+    ('USE `a``b`;\n', ['a`b']),
+    ('CREATE DATABASE `x`;\nUSE `y`;\n', ['x', 'y']),
+    ('-- USE `comment`\nCREATE TABLE t (a int);\n', []),
+])
+def test_dump_databases(head, names):
+    assert md.dump_databases(head) == names
+
+
+@pytest.mark.parametrize('tail, complete', [
+    ('...;\n\n-- Dump completed on 2026-11-30 22:00:01\n', True),
+    ('-- Dump completed\n', True),
+    ("INSERT INTO `t` VALUES (1,'a'", False),
+    ('-- Dump completed on 2026\nDROP TABLE x;\n', False),
+    ('', False),
+])
+def test_is_complete(tail, complete):
+    assert md.is_complete(tail) is complete
+
+
+def test_parse_values_undoes_mysqldumps_escapes():
+    text = r"(1,'a\'b\"c\\d\0e\nf\rg\Zh',NULL,'',-2.5),(2,'it''s','\%\_x')"
+    assert md.parse_values(text) == [
+        ['1', 'a\'b"c\\d\0e\nf\rg\x1ah', None, '', '-2.5'], ['2', "it's", '\\%\\_x']]
+    for cut in ("(1,'abc", '(1,2'):
+        with pytest.raises(ValueError):
+            md.parse_values(cut)
+
+
+USER_TABLE = (
+    'CREATE TABLE `user` (\n  `Host` char(60) NOT NULL,\n  `User` char(16) NOT NULL,\n'
+    '  `Password` char(41) NOT NULL,\n  `Select_priv` enum(\'N\',\'Y\') NOT NULL,\n'
+    '  `Process_priv` enum(\'N\',\'Y\') NOT NULL,\n  `Grant_priv` enum(\'N\',\'Y\') NOT NULL,\n'
+    '  PRIMARY KEY (`Host`,`User`)\n) ENGINE=MyISAM;\n'
+    "INSERT INTO `user` VALUES ('localhost','root','*AA','Y','Y','Y'),"
+    "('LocalHost','app','*BB','N','N','N'),('%','ro','','Y','N','N'),"
+    "('localhost','','','N','N','N');\n"
+    'CREATE TABLE `db` (\n  `Host` char(60),\n  `Db` char(64),\n  `User` char(16),\n'
+    '  `Select_priv` enum(\'N\',\'Y\'),\n  `Insert_priv` enum(\'N\',\'Y\'),\n'
+    '  `Grant_priv` enum(\'N\',\'Y\')\n) ENGINE=MyISAM;\n'
+    "INSERT INTO `db` VALUES ('localhost','app\\\\_db','app','Y','Y','Y'),"
+    "('localhost','nothing','app','N','N','N'),('localhost','x','ghost','Y','N','N');\n"
+    'CREATE TABLE `tables_priv` (\n  `Host` char(60),\n  `Db` char(64),\n'
+    '  `User` char(16),\n  `Table_name` char(64),\n  `Grantor` char(77),\n'
+    '  `Timestamp` timestamp,\n  `Table_priv` set(\'Select\'),\n  `Column_priv` set(\'Select\')\n'
+    ') ENGINE=MyISAM;\n'
+    "INSERT INTO `tables_priv` VALUES ('localhost','crm','app','t`1','root@localhost',"
+    "'2026-01-01 00:00:00','Select,Insert,Grant','');\n"
+    'INSERT INTO `procs_priv` (`Host`,`Db`,`User`) VALUES (\'localhost\',\'crm\',\'app\');\n')
+
+
+def test_accounts_of_the_grant_tables():
+    accounts, orphans, left = md.accounts(md.grant_tables(USER_TABLE))
+    assert accounts == [
+        md.Account('root', 'localhost', '*AA', ('SELECT', 'PROCESS'), True, (), ()),
+        md.Account('app', 'localhost', '*BB', (), False,
+                   (('app\\_db', ('SELECT', 'INSERT'), True),),
+                   (('crm', 't`1', ('SELECT', 'INSERT'), True),)),
+        md.Account('ro', '%', '', ('SELECT',), False, (), ()),
+        md.Account('', 'localhost', '', (), False, (), ())]
+    assert orphans == [('db', ('ghost', 'localhost'), 'x')]
+    assert left == [('procs_priv', ('app', 'localhost'), 'crm')]
+
+
+def test_account_sql():
+    accounts, _o, _l = md.accounts(md.grant_tables(USER_TABLE))
+    assert md.account_sql(accounts[1]) == [
+        "CREATE USER 'app'@'localhost' IDENTIFIED BY PASSWORD '*BB';",
+        "GRANT SELECT, INSERT ON `app\\_db`.* TO 'app'@'localhost' WITH GRANT OPTION;",
+        "GRANT SELECT, INSERT ON `crm`.`t``1` TO 'app'@'localhost' WITH GRANT OPTION;"]
+    assert md.account_sql(accounts[2]) == ["CREATE USER 'ro'@'%';",
+                                           "GRANT SELECT ON *.* TO 'ro'@'%';"]
+    odd = md.Account("o'b\\", "h'", "*C'", (), False, (), ())
+    assert md.account_sql(odd) == ["CREATE USER 'o\\'b\\\\'@'h\\'' IDENTIFIED BY PASSWORD "
+                                   "'*C\\'';"]
+
+
+def test_a_row_that_does_not_fit_its_table_is_an_error():
+    with pytest.raises(ValueError):
+        md.grant_tables(USER_TABLE.replace("'Y','Y','Y'),", "'Y','Y'),", 1))
+    with pytest.raises(ValueError):
+        md.grant_tables("INSERT INTO `user` VALUES ('a','b');\n")
+
+
+# -- the plan --------------------------------------------------------------------------------
+
+def dump(name, size=100, mtime=1000000, databases=None, complete=True):
+    return mysql.Dump(name, '/src/home/e-smith/db/mysql/{}.dump'.format(name), size, mtime,
+                      (name,) if databases is None else databases, complete)
+
+
+def facts(**kw):
+    base = dict(source_dir='/src', installed=True, dumps=[dump('mysql'), dump('crm')],
+                accounts=[], orphans=[], left=[], grant_error=None, server_error=None,
+                databases={'mysql', 'information_schema', 'ns7app', 'sogo'},
+                empty=frozenset({'sogo'}),
+                existing={('root', 'localhost'), ('ns7app', 'localhost')},
+                journal={'database': {}, 'account': set()}, mysqld_source={},
+                mysqld_here={'LocalNetworkingOnly': 'yes', 'status': 'enabled'},
+                audit=False, faxweb=False)
+    base.update(kw)
+    return mysql.Facts(**base)
+
+
+def keys(steps):
+    return [(s.key, s.severity, s.obj.get('database') or s.obj.get('account'))
+            if isinstance(s, Note) else type(s).__name__ if not isinstance(s, Count)
+            else ('count', s.label) for s in steps]
+
+
+def test_nothing_to_do_without_dumps_and_the_module():
+    assert keys(mysql.plan(facts(dumps=[]))) == [(None, 'info', None)]
+    (missing,) = mysql.plan(facts(installed=False))
+    assert (missing.key, missing.obj) == ('module.missing', {'module': 'nethserver-mysql'})
+    assert 'MySQL (crm)' in missing.message
+    (missing,) = mysql.plan(facts(installed=False, dumps=[dump('mysql')],
+                                  accounts=[account('root'), account('app')]))
+    assert 'MySQL (1 accounts)' in missing.message
+    # SME's own system database alone (every SME has it): no module needed
+    for installed in (False, True):
+        (only,) = mysql.plan(facts(installed=installed, dumps=[dump('mysql'), dump('test')],
+                                   accounts=[account('root'), account('')]))
+        assert (only.key, only.severity) == (None, 'info')
+        assert 'nothing to migrate' in only.message
+    (down,) = mysql.plan(facts(server_error='ERROR 2002 (HY000): Can\'t connect'))
+    assert (down.key, down.severity) == ('mysql.server-unavailable', 'error')
+
+
+@pytest.mark.parametrize('dumps, journal, expected', [
+    ([dump('crm')], {}, ['LoadDump']),
+    ([dump('crm')], {'crm': (100, 1000000)}, [('count', 'databases already loaded')]),
+    ([dump('crm')], {'crm': (999, 1000000)},
+     [('mysql.database-exists', 'warning', 'crm')]),
+    ([dump('ns7app')], {}, [('mysql.database-exists', 'warning', 'ns7app')]),
+    ([dump('sogo')], {}, [('mysql.load-into-empty', 'notice', 'sogo'), 'LoadDump']),
+    ([dump('crm', complete=False)], {}, [('mysql.dump-truncated', 'error', 'crm')]),
+    ([dump('crm', databases=('crm', 'mysql'))], {},
+     [('mysql.dump-mismatch', 'error', 'crm')]),
+    ([dump('crm', databases=())], {}, [('mysql.dump-mismatch', 'error', 'crm')]),
+    ([dump('bad name')], {}, [('mysql.bad-name', 'warning', 'bad name')]),
+    ([dump('information_schema'), dump('performance_schema'), dump('test')], {},
+     [(None, 'info', None)]),
+    ([dump('information_schema'), dump('crm')], {}, ['LoadDump']),
+    ([dump('old', mtime=1000000 - 7200), dump('crm')], {},
+     [('mysql.dump-stale', 'warning', 'old'), 'LoadDump', 'LoadDump']),
+    ([dump('recent', mtime=1000000 - 3000), dump('crm')], {}, ['LoadDump', 'LoadDump']),
+])
+def test_each_dump(dumps, journal, expected):
+    steps = mysql.plan(facts(dumps=dumps, journal={'database': journal, 'account': set()}))
+    assert keys(steps) == expected
+    loads = [s for s in steps if isinstance(s, mysql.LoadDump)]
+    assert [(s.name, s.path, s.size, s.mtime, s.existing) for s in loads] == [
+        (d.name, d.path, d.size, d.mtime, d.name == 'sogo') for d in dumps
+        if d.name in [s.name for s in loads]]
+
+
+def account(user, host='localhost', password='*AB', **kw):
+    return md.Account(user, host, password, kw.get('privs', ()), False,
+                      kw.get('dbs', ()), ())
+
+
+@pytest.mark.parametrize('accounts, existing, journal, expected', [
+    ([account('root'), account('root', '127.0.0.1')], set(), set(),
+     [('mysql.root-kept', 'notice', None)]),
+    ([account('')], set(), set(), [('mysql.anonymous-skipped', 'notice', '@localhost')]),
+    ([account('app')], set(), set(), ['CreateAccount']),
+    ([account('app')], set(), {'app@localhost'}, [('count', 'MySQL accounts already created')]),
+    ([account('app')], {('app', 'localhost')}, set(),
+     [('mysql.account-kept', 'warning', 'app@localhost')]),
+    ([account('app', '%')], {('app', 'localhost')}, set(), ['CreateAccount']),
+    ([account('app', password='')], set(), set(),
+     [('mysql.account-no-password', 'warning', 'app@localhost'), 'CreateAccount']),
+])
+def test_each_account(accounts, existing, journal, expected):
+    accounts = accounts + [account('other', 'h')]       # one more: the source uses MySQL
+    existing = set(existing) | {('other', 'h')}
+    steps = mysql.plan(facts(dumps=[dump('mysql')], accounts=accounts, existing=existing,
+                             journal={'database': {}, 'account': journal}))
+    assert keys(steps) == expected + [('mysql.account-kept', 'warning', 'other@h')]
+    for step in steps:
+        if isinstance(step, mysql.CreateAccount):
+            src = accounts[0]
+            assert step.name == '{}@{}'.format(src.user, src.host)
+            assert step.who == md.account_name(src)
+            assert step.statements == tuple(md.account_sql(src))
+
+
+def test_grants_that_are_not_migrated_are_listed():
+    steps = mysql.plan(facts(dumps=[dump('mysql'), dump('crm')], journal={
+        'database': {'crm': (100, 1000000)}, 'account': set()},
+                             orphans=[('db', ('ghost', 'h'), 'x')],
+                             left=[('procs_priv', ('app', 'localhost'), 'crm')]))
+    (_loaded, lost) = steps
+    assert lost.key == 'mysql.grants-not-migrated'
+    assert 'db ghost@h on x; procs_priv app@localhost on crm' in lost.message
+    (bad,) = mysql.plan(facts(dumps=[dump('mysql')], grant_error='a row of user has 3 values'))
+    assert bad.key == 'mysql.grants-unreadable'
+    assert (bad.key, bad.severity) == ('mysql.grants-unreadable', 'error')
+
+
+@pytest.mark.parametrize('source, here, expected', [
+    ({'LocalNetworkingOnly': 'no'}, {'LocalNetworkingOnly': 'yes'},
+     [SetProps('configuration', 'mysqld', 'service', {'LocalNetworkingOnly': 'no'},
+               'MySQL: LocalNetworkingOnly=no as on the source'),
+      Signal('nethserver-mysql-update', (), 'MySQL settings applied')]),
+    ({'LocalNetworkingOnly': 'yes'}, {'LocalNetworkingOnly': 'yes'}, []),
+    ({'LocalNetworkingOnly': 'maybe'}, {'LocalNetworkingOnly': 'yes'}, []),
+    ({'status': 'disabled'}, {}, ['note']),
+])
+def test_the_service_settings(source, here, expected):
+    steps = mysql.plan(facts(dumps=[dump('mysql')], accounts=[account('app')],
+                             existing={('app', 'localhost')},
+                             mysqld_source=source, mysqld_here=here))[1:]
+    if expected == ['note']:
+        assert [(s.key, s.severity) for s in steps] == [('mysql.source-disabled', 'notice')]
+    else:
+        assert steps == expected
+
+
+def test_samba_audit_and_faxweb2():
+    done = {'database': {'crm': (100, 1000000)}, 'account': set()}
+    steps = mysql.plan(facts(journal=done, audit=True, faxweb=True))
+    assert steps[1:] == [mysql.AuditGrant('smbd@localhost'), mysql.FaxPaths('faxdb')]
+    steps = mysql.plan(facts(journal=done, audit=True, existing={('smbd', 'localhost')}))
+    assert steps[1:] == []
+
+
+# -- the handlers through the Destination double ------------------------------------------------
+
+class Maria(object):
+    """The mysql answers of a destination double: databases present, statements seen."""
+
+    def __init__(self, databases=(), fail_load=None, fail_sql=None, fax=True):
+        self.databases = set(databases)
+        self.fax = fax
+        self.sql = []
+        self.loads = []
+        self.fail_load = fail_load
+        self.fail_sql = fail_sql
+
+    def mysql(self, sql, user='root', password=None, timeout=600):
+        self.sql.append(sql)
+        if self.fail_sql and self.fail_sql in sql:
+            return CommandResult(1, '', 'ERROR 1146 (42S02) at line 2: Table doesn\'t exist\n')
+        if sql.startswith('SHOW DATABASES LIKE'):
+            name = sql.split("'")[1].replace('\\_', '_')
+            return CommandResult(0, name + '\n' if name in self.databases else '', '')
+        if 'faxweb_fax' in sql and sql.startswith('SELECT'):
+            return CommandResult(0, '1\n' if self.fax else '0\n', '')
+        if sql.startswith('SELECT COUNT(*) FROM information_schema.tables'):
+            return CommandResult(0, '2\n', '')
+        return CommandResult(0, '', '')
+
+    def mysql_load(self, path, user, password):
+        self.loads.append((path, user))
+        if self.fail_load:
+            return CommandResult(1, '', self.fail_load)
+        return CommandResult(0, '', '')
+
+
+def recorder():
+    rep = Reporter('nethserver-migration-mysql', stream=io.StringIO(),
+                   report_dir='/nonexistent')
+    rep.text = rep.stream.getvalue
+    return rep
+
+
+def destination(maria, **kw):
+    dest = FakeDestination(**kw)
+    dest.mysql = maria.mysql
+    dest.mysql_load = maria.mysql_load
+    dest.read_secret = lambda name: {'smbd': 'audit-secret'}.get(name)
+    return dest
+
+
+def test_a_load_runs_as_an_account_of_that_database_alone():
+    maria, reporter = Maria(), recorder()
+    dest = destination(maria)
+    apply([mysql.LoadDump('my_db', '/src/my_db.dump', 10, 20, False)], dest, reporter)
+    assert maria.loads == [('/src/my_db.dump', 'nsmig_load')]
+    made = [s for s in maria.sql if 'CREATE USER' in s][0]
+    assert "GRANT ALL ON `my\\_db`.* TO 'nsmig_load'@'localhost';" in made
+    assert maria.sql[-2] == "DROP USER 'nsmig_load'@'localhost';"
+    assert dest.state['mysql.journal'] == ['database my_db 10 20']
+    assert reporter.counts['databases loaded'] == 1
+    assert 'MySQL: database my_db loaded (2 tables)' in reporter.text()
+
+
+def test_a_failed_load_is_undone_and_said():
+    maria = Maria(fail_load='ERROR 1044 (42000) at line 30: Access denied for user '
+                            '\'nsmig_load\'@\'localhost\' to database \'ns7app\'\n')
+    reporter = recorder()
+    dest = destination(maria)
+    apply([mysql.LoadDump('greedy', '/src/greedy.dump', 10, 20, False)], dest, reporter)
+    assert maria.sql[-1] == 'DROP DATABASE IF EXISTS `greedy`;'
+    assert "DROP USER 'nsmig_load'@'localhost';" in maria.sql
+    (finding,) = reporter.findings
+    assert (finding.key, finding.severity, finding.obj) == \
+        ('mysql.load-failed', 'error', {'database': 'greedy'})
+    assert "Access denied for user 'nsmig_load'@'localhost' to database 'ns7app'" in \
+        finding.message
+    assert 'mysql.journal' not in dest.state
+
+
+def test_a_database_that_appeared_meanwhile_is_not_loaded_over():
+    maria, reporter = Maria(databases={'crm'}), recorder()
+    apply([mysql.LoadDump('crm', '/src/crm.dump', 10, 20, False)], destination(maria), reporter)
+    assert maria.loads == []
+    assert [f.key for f in reporter.findings] == ['mysql.database-exists']
+
+
+def test_an_account_that_fails_is_dropped_again():
+    step = mysql.CreateAccount('app@localhost', "'app'@'localhost'",
+                               ("CREATE USER 'app'@'localhost';",
+                                "GRANT SELECT ON `crm`.`gone` TO 'app'@'localhost';"))
+    maria, reporter = Maria(fail_sql='GRANT SELECT'), recorder()
+    dest = destination(maria)
+    apply([step], dest, reporter)
+    assert maria.sql[-1] == "DROP USER 'app'@'localhost';"
+    assert [(f.key, f.obj) for f in reporter.findings] == \
+        [('mysql.account-failed', {'account': 'app@localhost'})]
+    maria, reporter = Maria(), recorder()
+    dest = destination(maria)
+    apply([step], dest, reporter)
+    assert maria.sql == ['\n'.join(step.statements)]
+    assert dest.state['mysql.journal'] == ['account app@localhost']
+    assert reporter.counts['MySQL accounts created'] == 1
+
+
+def test_the_audit_grant_reads_its_secret_in_the_handler():
+    maria, reporter = Maria(), recorder()
+    apply([mysql.AuditGrant('smbd@localhost')], destination(maria), reporter)
+    assert maria.sql == ["GRANT ALL ON smbaudit.* TO 'smbd'@'localhost' IDENTIFIED BY "
+                         "'audit-secret';\nFLUSH PRIVILEGES;"]
+    assert 'audit-secret' not in repr(mysql.AuditGrant('smbd@localhost'))
+
+
+def test_faxweb2_paths_only_when_its_table_is_there():
+    maria, reporter = Maria(), recorder()
+    apply([mysql.FaxPaths('faxdb')], destination(maria), reporter)
+    assert maria.sql[-1].startswith("UPDATE faxdb.faxweb_fax SET path = REPLACE(path, "
+                                    "'/home/e-smith/', '/var/lib/nethserver/')")
+    maria, reporter = Maria(fax=False), recorder()
+    apply([mysql.FaxPaths('faxdb')], destination(maria), reporter)
+    assert len(maria.sql) == 1 and 'no faxdb.faxweb_fax table' in reporter.text()
+
+
+class EmptyHere(Maria):
+    """A database here with one table and no row."""
+
+    def __init__(self, rows='0', **kw):
+        Maria.__init__(self, databases={'sogo'}, **kw)
+        self.rows = rows
+
+    def mysql(self, sql, user='root', password=None, timeout=600):
+        if "table_type = 'BASE TABLE'" in sql:
+            self.sql.append(sql)
+            return CommandResult(0, 'sogo_folder_info\n', '')
+        if sql.startswith('SELECT (SELECT COUNT(*) FROM `sogo`.`sogo_folder_info`)'):
+            self.sql.append(sql)
+            return CommandResult(0, self.rows + '\n', '')
+        return Maria.mysql(self, sql, user, password, timeout)
+
+
+def test_a_failed_load_into_an_empty_database_puts_its_schema_back():
+    maria, reporter = EmptyHere(fail_load='ERROR 1064 (42000) at line 9: syntax\n'), recorder()
+    dest = destination(maria)
+    dest.mysql_schema = lambda name: CommandResult(0, 'CREATE DATABASE `sogo`;\n', '')
+    apply([mysql.LoadDump('sogo', '/src/sogo.dump', 10, 20, True)], dest, reporter)
+    assert maria.loads == [('/src/sogo.dump', 'nsmig_load')]
+    assert maria.sql[-2:] == ['DROP DATABASE IF EXISTS `sogo`;', 'CREATE DATABASE `sogo`;\n']
+    assert [f.key for f in reporter.findings] == ['mysql.load-failed']
+
+
+def test_an_empty_database_that_got_rows_meanwhile_is_not_loaded_into():
+    maria, reporter = EmptyHere(rows='3'), recorder()
+    dest = destination(maria)
+    dest.mysql_schema = lambda name: CommandResult(0, 'CREATE DATABASE `sogo`;\n', '')
+    apply([mysql.LoadDump('sogo', '/src/sogo.dump', 10, 20, True)], dest, reporter)
+    assert maria.loads == []
+    assert [f.key for f in reporter.findings] == ['mysql.database-exists']
