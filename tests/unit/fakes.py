@@ -159,6 +159,10 @@ class FakeDestination(object):
     def listdir(self, path):
         return list(self.listing.get(path, ()))
 
+    def read_head(self, path, limit):
+        data = self.files.get(path) if hasattr(self, 'files') else None
+        return data[:limit] if data is not None else None
+
     def nsdc_netbios_name(self):
         return 'NSDC'
 
@@ -284,6 +288,9 @@ class FakeDestination(object):
     def active_sieve(self, home, script, owner):
         failed, answer = self._call('active_sieve', home, script, owner)
         return answer if answer is not None else not failed
+
+    def write_owned(self, path, data, owner, mode=0o644):
+        self._call('write_owned', path, data, owner, mode)
 
     def write_private_file(self, path, data, mode=0o600):
         failed, _ = self._call('write_private_file', path, mode)

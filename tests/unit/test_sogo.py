@@ -1,0 +1,57 @@
+"""SOGo: the plan as tables (the sogod props, the sogo_sources records)."""
+
+from nethserver_migration.actions import sogo
+from nethserver_migration.steps import SetProps, SetRecords, Signal
+
+
+def facts(**kw):
+    base = dict(source_dir='/src', sogod={'Dav': 'disabled', 'VirtualHosts': 'a,b',
+                                          'DbPassword': 'secret', 'Legacy': 'x',
+                                          'SessionDuration': '600', 'type': 'service'},
+                sources=[], installed=True, here={'Dav': 'enabled', 'SessionDuration': '1440'},
+                here_sources={})
+    base.update(kw)
+    return sogo.Facts(**base)
+
+
+def test_nothing_without_sogod_or_the_module():
+    (only,) = sogo.plan(facts(sogod=None))
+    assert (only.key, only.severity) == (None, 'info')
+    (missing,) = sogo.plan(facts(installed=False))
+    assert (missing.key, missing.obj) == ('module.missing', {'module': 'nethserver-sogo'})
+
+
+def test_the_props_nethserver_knows_are_merged():
+    steps = sogo.plan(facts())
+    assert steps[0] == SetProps('configuration', 'sogod', 'service',
+                                {'Dav': 'disabled', 'SessionDuration': '600'},
+                                'SOGo: 2 settings from the source')
+    assert (steps[1].key, steps[1].message) == (
+        'sogo.props-dropped', 'SOGo: source settings NethServer 7 does not have, not '
+        'migrated: Legacy')
+    assert steps[-1] == Signal('nethserver-sogo-update', (), 'SOGo settings applied')
+    # the password never goes into a prop (NethServer's sogo.conf reads its own secret)
+    assert all('secret' not in repr(s) for s in steps)
+
+
+def test_dav_is_enabled_unless_the_source_says_otherwise():
+    steps = sogo.plan(facts(sogod={'status': 'enabled'}, here={}))
+    assert steps[0].props == {'Dav': 'enabled', 'status': 'enabled'}
+
+
+def test_address_book_sources_are_added_never_replaced():
+    steps = sogo.plan(facts(
+        sogod={}, here={'Dav': 'enabled'},
+        sources=[('crm', 'ldap', {'Base': 'o=crm'}), ('mine', 'ldap', {'Base': 'o=src'}),
+                 ('same', 'ldap', {'Base': 'o=s'})],
+        here_sources={'mine': ('ldap', {'Base': 'o=here'}), 'same': ('ldap', {'Base': 'o=s'})}))
+    assert steps[0] == SetRecords('sogo_sources', (('crm', 'ldap', {'Base': 'o=crm'}),),
+                                  'SOGo: 1 address book sources', 'SOGo sources migrated')
+    assert [(s.key, s.obj) for s in steps[1:-1]] == [('sogo.source-kept', {'source': 'mine'})]
+    assert steps[-1] == Signal('nethserver-sogo-update', (), 'SOGo settings applied')
+
+
+def test_a_second_run_changes_nothing():
+    steps = sogo.plan(facts(sogod={'Dav': 'enabled'}, here={'Dav': 'enabled'},
+                            sources=[('crm', 'ldap', {})], here_sources={'crm': ('ldap', {})}))
+    assert [(s.key, s.severity) for s in steps] == [(None, 'info')]
