@@ -935,7 +935,7 @@ class MainDoor(Door):
         self.events.append(('open', what))
 
     def log_close(self, result):
-        self.events.append(('close', result.split(' in ')[0]))
+        self.events.append(('close', result))
 
 
 def test_main_locks_logs_and_returns_the_runs_status(capsys, monkeypatch):
@@ -947,7 +947,7 @@ def test_main_locks_logs_and_returns_the_runs_status(capsys, monkeypatch):
     door = MainDoor({}, busy='pid 42')
     assert ms.main(['-s', 'sme'], door=door, stream=out) == ms.EXIT_BUSY
     assert capsys.readouterr().err == \
-        'sync-maildirs: another sync-maildirs is running (pid 42)\n'
+        'sync-maildirs: another sync-maildirs is running (pid 42); wait for it to end\n'
     assert door.events == ['lock']
     # argv from the command line, and the real door when none is given
     made = []

@@ -402,3 +402,11 @@ def test_an_empty_database_that_got_rows_meanwhile_is_not_loaded_into():
     apply([mysql.LoadDump('sogo', '/src/sogo.dump', 10, 20, True)], dest, reporter)
     assert maria.loads == []
     assert [f.key for f in reporter.findings] == ['mysql.database-exists']
+
+
+def test_the_journal_of_earlier_runs():
+    dest = FakeDestination(state={mysql.JOURNAL: [
+        'database crm 100 200', 'account app@localhost', "account my user@%",
+        'database broken 1', 'database bad x 2', 'other line']})
+    assert mysql._journal(dest) == {'database': {'crm': (100, 200)},
+                                    'account': {'app@localhost', 'my user@%'}}
