@@ -314,3 +314,11 @@ def test_the_ns6_layout(door, tmp_path):
     assert alice.folders == {'': {'1.a': ms.Msg('cur', '1.a:2,S', 1)}}
     assert alice.sieve == {'s.sieve': (5, 5)}
     assert door.list_source('sme8') == []
+
+
+def test_pinning_on_first_contact_makes_rsync_migrates_folder(tmp_path):
+    d = door_module.Door(ms.Options(host='sme'), own_dir=str(tmp_path / 'own'),
+                         known_hosts=str(tmp_path / 'rsync-migrate' / 'known_hosts'))
+    d.pin(['sme ssh-rsa AAAA'])
+    assert open(str(tmp_path / 'rsync-migrate' / 'known_hosts')).read() == 'sme ssh-rsa AAAA\n'
+    assert mode(str(tmp_path / 'rsync-migrate')) == 0o700
