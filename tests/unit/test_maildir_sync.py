@@ -971,3 +971,28 @@ def test_output_is_utf8_whatever_the_locale():
     assert raw.getvalue() == 'caf\u00e9 ?\n'.encode('utf-8')
     utf8 = io.TextIOWrapper(io.BytesIO(), encoding='UTF-8')
     assert ms._utf8(utf8) is utf8
+
+
+def test_the_summary_counts_what_was_not_copied_and_what_changed_meanwhile():
+    door = Door({'alice': {'': ['cur/1.a:2,S', 'cur/2.b:2,S']}},
+                here={'alice@' + DOMAIN: {'': ['cur/1.a:2,']}},
+                states={'alice@' + DOMAIN: {'': {'1.a': ['cur/:2,', 'cur/:2,']}}})
+    listed = door.list_source
+
+    def with_skipped(kind):
+        boxes = listed(kind)
+        boxes[0].skipped.extend([('Maildir/cur/x', 'a hard link to a file outside the '
+                                  'mailbox: not copied'), ('Maildir/cur/y', 'why')])
+        return boxes
+    door.list_source = with_skipped
+    door.change = lambda m, step: (False, None)        # Dovecot renamed it meanwhile
+    status, out = sync(door)
+    assert status == ms.EXIT_OK
+    lines = out.splitlines()
+    assert 'sync-maildirs:   alice@example.com: Maildir/cur/x: a hard link to a file ' \
+        'outside the mailbox: not copied' in lines
+    assert lines[-2:] == ['sync-maildirs: 2 source files not copied (each said above)',
+                          'sync-maildirs: 1 messages changed during the run: left for the '
+                          'next run']
+    assert door.states['alice@' + DOMAIN][''] == {'1.a': ['cur/:2,', 'cur/:2,'],
+                                                  '2.b': [S, S]}
