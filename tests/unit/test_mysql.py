@@ -410,3 +410,75 @@ def test_the_journal_of_earlier_runs():
         'database broken 1', 'database bad x 2', 'other line']})
     assert mysql._journal(dest) == {'database': {'crm': (100, 200)},
                                     'account': {'app@localhost', 'my user@%'}}
+
+
+ALL_WORDS = ('SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'RELOAD', 'SHUTDOWN',
+             'PROCESS', 'FILE', 'REFERENCES', 'INDEX', 'ALTER', 'SHOW DATABASES', 'SUPER',
+             'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'EXECUTE', 'REPLICATION SLAVE',
+             'REPLICATION CLIENT', 'CREATE VIEW', 'SHOW VIEW', 'CREATE ROUTINE',
+             'ALTER ROUTINE', 'CREATE USER', 'EVENT', 'TRIGGER')
+ALL_COLUMNS = ('Select', 'Insert', 'Update', 'Delete', 'Create', 'Drop', 'Reload',
+               'Shutdown', 'Process', 'File', 'References', 'Index', 'Alter', 'Show_db',
+               'Super', 'Create_tmp_table', 'Lock_tables', 'Execute', 'Repl_slave',
+               'Repl_client', 'Create_view', 'Show_view', 'Create_routine', 'Alter_routine',
+               'Create_user', 'Event', 'Trigger')
+
+
+def test_every_mysql_5_privilege_column_is_its_grant_word():
+    columns = ['Host', 'User', 'Password'] + ['{}_priv'.format(c) for c in ALL_COLUMNS]
+    text = ('CREATE TABLE `user` (\n' + ''.join('  `{}` char(1),\n'.format(c)
+                                                for c in columns) + ') ENGINE=MyISAM;\n'
+            "INSERT INTO `user` VALUES ('h','u','*H'" + ",'Y'" * len(ALL_COLUMNS) + ');\n')
+    (account,), _o, _l = md.accounts(md.grant_tables(text))
+    assert account.global_privs == ALL_WORDS and account.global_grant is False
+    assert md.account_sql(account)[1] == "GRANT {} ON *.* TO 'u'@'h';".format(
+        ', '.join(ALL_WORDS))
+    # each one alone
+    for i, word in enumerate(ALL_WORDS):
+        flags = ['N'] * len(ALL_COLUMNS)
+        flags[i] = 'Y'
+        one = text.replace(",'Y'" * len(ALL_COLUMNS), ''.join(",'{}'".format(f)
+                                                               for f in flags))
+        (account,), _o, _l = md.accounts(md.grant_tables(one))
+        assert account.global_privs == (word,), word
+
+
+def test_every_table_privilege_is_its_grant_word():
+    text = ("INSERT INTO `user` (`Host`,`User`,`Password`) VALUES ('h','u','');\n"
+            "INSERT INTO `tables_priv` (`Host`,`Db`,`User`,`Table_name`,`Table_priv`) VALUES "
+            "('H','d','u','t','Select,Insert,Update,Delete,Create,Drop,Grant,References,"
+            "Index,Alter,Create View,Show view,Trigger');\n")
+    (account,), orphans, _l = md.accounts(md.grant_tables(text))
+    assert orphans == []
+    assert account.tables == (('d', 't', ('SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE',
+                                          'DROP', 'REFERENCES', 'INDEX', 'ALTER',
+                                          'CREATE VIEW', 'SHOW VIEW', 'TRIGGER'), True),)
+
+
+@pytest.mark.parametrize('text, rows', [
+    ("('a(b)c', 'd,e' ,'f;g')", [['a(b)c', 'd,e', 'f;g']]),
+    (r"('back\\','\x\y')", [['back\\', 'xy']]),
+    (r"('\\\'')", [["\\'"]]),
+    ("(1, 2 ,3)", [['1', '2', '3']]),
+    ("()", [[]]),
+    ('', []),
+])
+def test_parse_values_corners(text, rows):
+    assert md.parse_values(text) == rows
+
+
+@pytest.mark.parametrize('text, says', [
+    ("('abc", 'an unterminated string in the dump'),
+    ("('a\\", 'an unterminated string in the dump'),
+    ('(1,2', 'an unterminated row in the dump'),
+])
+def test_parse_values_says_what_is_cut(text, says):
+    with pytest.raises(ValueError) as exc:
+        md.parse_values(text)
+    assert str(exc.value) == says
+
+
+def test_quoting():
+    assert md.quote_string("a'b\\c\0d") == "'a\\'b\\\\c\\0d'"
+    assert md.quote_name('we`ird') == '`we``ird`'
+    assert md.account_name(md.Account("u'", 'h', '', (), False, (), ())) == "'u\\''@'h'"
