@@ -83,19 +83,47 @@ def test_modes(opts, mode):
 # -- the copy ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('kw, flags', [
-    ({}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-', '--stats',
-          '--delete', '--info=progress2']),
-    ({'compress': True}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-',
-                          '--stats', '--delete', '-z', '--info=progress2']),
-    ({'dry_run': True}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-',
-                         '--stats', '--delete', '-n', '-i']),
-    ({'delete': False}, ['-aHAX', '-r', '--numeric-ids', '--partial', '--files-from=-',
-                         '--stats', '--info=progress2']),
+    ({}, ['-aHAX', '--numeric-ids', '--partial', '--stats', '-R', '--delete',
+          '--info=progress2']),
+    ({'compress': True}, ['-aHAX', '--numeric-ids', '--partial', '--stats', '-R',
+                          '--delete', '-z', '--info=progress2']),
+    ({'dry_run': True}, ['-aHAX', '--numeric-ids', '--partial', '--stats', '-R',
+                         '--delete', '-n', '-i']),
+    ({'delete': False}, ['-aHAX', '--numeric-ids', '--partial', '--stats', '-R',
+                         '--info=progress2']),
+    ({'listed': True, 'delete': False}, ['-aHAX', '--numeric-ids', '--partial', '--stats',
+                                         '-r', '--files-from=-', '--info=progress2']),
 ])
 def test_rsync_flags(kw, flags):
     got = rm.rsync_options(**kw)
     assert got == flags
     assert '--inplace' not in got and not any(f.startswith('--append') for f in got)
+
+
+@pytest.mark.parametrize('host, paths, sources, listed', [
+    ('sme', ['home/e-smith'], ['root@sme:/home/e-smith'], None),
+    ('sme', ['home/e-smith', 'etc/ssh', 'etc/cups/printers.conf'],
+     ['root@sme:/home/e-smith', ':/etc/ssh', ':/etc/cups/printers.conf'], None),
+    ('fe80::1', ['root', 'etc/passwd'], ['root@[fe80::1]:/root', ':/etc/passwd'], None),
+    ('sme', list(rm.PATHS), ['root@sme:/home/e-smith'] + [':/' + p for p in rm.PATHS[1:]],
+     None),
+    # a name the source's shell would read: every path goes by --files-from
+    ('sme', ['home/e-smith', 'etc/my certs/a.crt'], ['root@sme:/'],
+     ['home/e-smith', 'etc/my certs/a.crt']),
+    ('sme', ['etc/x;reboot'], ['root@sme:/'], ['etc/x;reboot']),
+    ('sme', ['etc/$(id)'], ['root@sme:/'], ['etc/$(id)']),
+    ('sme', ['etc/a*'], ['root@sme:/'], ['etc/a*']),
+    ('sme', ["etc/a'b"], ['root@sme:/'], ["etc/a'b"]),
+    ('sme', ['-e/x'], ['root@sme:/'], ['-e/x']),
+    ('sme', ['.hidden/x'], ['root@sme:/'], ['.hidden/x']),
+    ('sme', ['etc/../shadow'], ['root@sme:/'], ['etc/../shadow']),
+    ('sme', ['etc/x\ny'], ['root@sme:/'], ['etc/x\ny']),
+    ('sme', ['etc/pki/tls/private/my.key'], ['root@sme:/etc/pki/tls/private/my.key'], None),
+    ('sme', ['opt/ssl/a-b_c+d.pem'], ['root@sme:/opt/ssl/a-b_c+d.pem'], None),
+    ('sme', [], ['root@sme:/'], []),
+])
+def test_rsync_sources(host, paths, sources, listed):
+    assert rm.rsync_sources(host, paths) == (sources, listed)
 
 
 @pytest.mark.parametrize('host, target', [
@@ -298,8 +326,9 @@ class Door(object):
     def staged_version(self):
         return self.version
 
-    def rsync(self, flags, paths, on_line, on_progress):
-        self._call('rsync', tuple(flags), tuple(paths))
+    def rsync(self, flags, sources, listed, on_line, on_progress):
+        self._call('rsync', tuple(flags), tuple(sources),
+                   None if listed is None else tuple(listed))
         on_progress('  1,000  50%  1.00MB/s  0:00:01')
         on_line('Number of files: 3')
         return self.codes.pop(0) if self.codes else 0
@@ -350,7 +379,8 @@ def test_a_sync_changes_nothing_on_the_source():
     assert ('prepare_staging', True) in door.calls
     flags = door.calls[6][1]
     assert '--delete' in flags and '-n' not in flags
-    assert door.calls[6][2] == rm.PATHS
+    assert list(door.calls[6][2]) == rm.rsync_sources('sme', rm.PATHS)[0]
+    assert door.calls[6][3] is None and '-R' in flags
     assert ('log_open', 'rsync-migrate sync of root@sme port 22') in door.calls
     assert ('log_close', 'exit 0') in door.calls
     assert 'rsync-migrate: sync: 16 paths of sme into /var/lib/migration\n' in out
@@ -374,7 +404,8 @@ def test_paths_missing_on_the_source_are_left_out_and_said():
     status, out = run(['sme'], door)
     assert status == rm.EXIT_OK
     assert 'rsync-migrate: not on the source (skipped): etc/smbpasswd, etc/cups/ppd\n' in out
-    assert 'etc/smbpasswd' not in door.calls[6][2] and len(door.calls[6][2]) == 14
+    assert ':/etc/smbpasswd' not in door.calls[6][2] and len(door.calls[6][2]) == 14
+    assert ':/etc/samba/smbpasswd' in door.calls[6][2]
 
 
 def test_certificate_files_named_by_modssl_come_in_a_second_copy_without_delete():
@@ -384,9 +415,19 @@ def test_certificate_files_named_by_modssl_come_in_a_second_copy_without_delete(
     assert status == rm.EXIT_OK
     rsyncs = [c for c in door.calls if c[0] == 'rsync']
     assert len(rsyncs) == 2
-    assert rsyncs[1][2] == ('etc/pki/tls/private/my.key',)
+    assert rsyncs[1][2:] == (('root@sme:/etc/pki/tls/private/my.key',), None)
     assert '--delete' not in rsyncs[1][1]
     assert 'certificate files named by modSSL: etc/pki/tls/private/my.key' in out
+
+
+def test_a_certificate_path_the_shell_would_read_goes_by_files_from():
+    door = Door(on_source=ALL | {'etc/my certs/a;b.key'},
+                modssl={'key': '/etc/my certs/a;b.key'})
+    status, _out = run(['sme'], door)
+    assert status == rm.EXIT_OK
+    rsyncs = [c for c in door.calls if c[0] == 'rsync']
+    assert rsyncs[1][2:] == (('root@sme:/',), ('etc/my certs/a;b.key',))
+    assert '--files-from=-' in rsyncs[1][1] and '--delete' not in rsyncs[1][1]
 
 
 def test_a_dry_run_writes_nothing():
