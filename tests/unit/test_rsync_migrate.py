@@ -71,6 +71,29 @@ def test_main_usage_and_help(capsys):
         assert '\n  {}  '.format(status) in rm.HELP
 
 
+def test_sigterm_and_sighup_interrupt_the_run_only():
+    import signal
+
+    def mine(_number, _frame):
+        pass
+
+    before = {n: signal.signal(n, mine) for n in (signal.SIGTERM, signal.SIGHUP)}
+    seen = {}
+
+    class Watching(Door):
+        def connect(self):
+            seen.update((n, signal.getsignal(n)) for n in before)
+            return super().connect()
+
+    try:
+        assert run(['sme'], Watching())[0] == rm.EXIT_OK
+        assert seen == {n: rm._interrupt for n in before}
+        assert all(signal.getsignal(n) is mine for n in before)
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
 @pytest.mark.parametrize('opts, mode', [
     (Options('h'), 'sync'), (Options('h', dry_run=True), 'dry run'),
     (Options('h', migrate=True), 'cut-over'),
