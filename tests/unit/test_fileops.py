@@ -257,3 +257,198 @@ def test_ids_leave_a_destination_file_linked_elsewhere_alone(tmp_path):
     assert result.unchanged == [str(dst / 'files' / 'a')]
     st = os.stat(str(elsewhere))
     assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (0, 0, 0o600)
+
+
+# -- what the result says, and the walk going on past each refusal ---------------------
+
+def test_result_repr_counts_each_list():
+    from nethserver_migration.fileops import MergeResult
+    result = MergeResult()
+    result.linked, result.copied, result.unchanged = ['a'], ['b', 'c'], ['d', 'e', 'f']
+    result.conflicts, result.skipped, result.errors = [1, 2, 3, 4], [1] * 5, [1] * 6
+    assert repr(result) == ('MergeResult(linked=1, copied=2, unchanged=3, conflicts=4, '
+                            'skipped=5, errors=6)')
+    assert result.placed == 3
+
+
+def test_same_size_and_time_but_other_bytes_is_a_conflict(tmp_path):
+    """Content decides, not stat: a shallow compare would call these two the same."""
+    build(tmp_path / 'src', {'a': 'AAAA'})
+    build(tmp_path / 'dst', {'a': 'BBBB'})
+    for side in ('src', 'dst'):
+        os.utime(str(tmp_path / side / 'a'), (1500000000, 1500000000))
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert state(tmp_path / 'dst') == {'a': 'BBBB', 'a.migrated': 'AAAA'}
+    assert result.unchanged == []
+
+
+def test_same_file_of_a_missing_path_is_false(tmp_path):
+    from nethserver_migration.fileops import _same_file
+    (tmp_path / 'a').write_text('x')
+    assert _same_file(str(tmp_path / 'a'), str(tmp_path / 'a')) is True
+    assert _same_file(str(tmp_path / 'a'), str(tmp_path / 'missing')) is False
+
+
+@pytest.mark.parametrize('link', [True, False])
+def test_a_conflict_copy_is_linked_when_linking(tmp_path, link):
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    build(src, {'a': 'src'})
+    build(dst, {'a': 'dst'})
+    os.chown(str(src / 'a'), 5001, 5003)
+    result = merge_tree(str(src), str(dst), link=link, ids=shifted)
+    beside = str(dst / 'a.migrated')
+    assert result.conflicts == [(str(dst / 'a'), beside)]
+    assert (result.linked, result.copied) == (([beside], []) if link else ([], [beside]))
+    assert (os.lstat(beside).st_ino == os.lstat(str(src / 'a')).st_ino) is link
+    assert owners_and_modes(dst)['a.migrated'] == (1001, 1003, '0o660')
+
+
+def test_a_copy_gets_the_ids_even_when_they_equal_the_sources(tmp_path):
+    """A copy is made by root: comparing with the source's lstat would skip the chown."""
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    build(src, {'a': 'src', 'new': 'n'})
+    build(dst, {'a': 'dst'})
+    for name in ('a', 'new'):
+        os.chown(str(src / name), 1500, 1600)
+
+    def same(st, placed=False):
+        return st.st_uid, st.st_gid, None
+    merge_tree(str(src), str(dst), link=False, ids=same)
+    got = owners_and_modes(dst)
+    assert got['a.migrated'][:2] == (1500, 1600) and got['new'][:2] == (1500, 1600)
+    assert got['a'][:2] == (0, 0)
+
+
+def test_cross_device_links_fall_back_to_copies(tmp_path, monkeypatch):
+    import errno
+    import nethserver_migration.fileops as fileops
+
+    def no_link(a, b, **kwargs):
+        raise OSError(errno.EXDEV, 'Invalid cross-device link')
+    monkeypatch.setattr(fileops.os, 'link', no_link)
+    build(tmp_path / 'src', {'a': 'src', 'b': 'new'})
+    build(tmp_path / 'dst', {'a': 'dst'})
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert state(tmp_path / 'dst') == {'a': 'dst', 'a.migrated': 'src', 'b': 'new'}
+    assert sorted(result.copied) == [str(tmp_path / 'dst' / 'a.migrated'),
+                                     str(tmp_path / 'dst' / 'b')]
+    assert result.linked == [] and result.errors == []
+
+
+def test_a_link_failure_other_than_cross_device_is_an_error_of_that_file(tmp_path,
+                                                                         monkeypatch):
+    import errno
+    import nethserver_migration.fileops as fileops
+    real = os.link
+
+    def refused(a, b, **kwargs):
+        if a.endswith('/a'):
+            raise OSError(errno.EACCES, 'Permission denied')
+        return real(a, b, **kwargs)
+    monkeypatch.setattr(fileops.os, 'link', refused)
+    build(tmp_path / 'src', {'a': 'src', 'b': 'fine'})
+    build(tmp_path / 'dst', {'a': 'dst'})
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert result.errors == [(str(tmp_path / 'dst' / 'a'), '[Errno 13] Permission denied')]
+    assert state(tmp_path / 'dst') == {'a': 'dst', 'b': 'fine'}
+
+
+def test_every_directory_walked_past_an_excluded_one_and_a_dir_symlink(tmp_path):
+    build(tmp_path / 'src', {'Maildir/cur/m': 'mail', 'b/x': '1', 'c/y': '2', 'c/z/w': '3',
+                             'a-link': ('link', 'b'), 'skip': 'no', 'zz': 'yes'})
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'),
+                        exclude=('Maildir', 'skip'))
+    assert state(tmp_path / 'dst') == {'a-link': ('link', 'b'), 'b': ('dir',), 'b/x': '1',
+                                       'c': ('dir',), 'c/y': '2', 'c/z': ('dir',),
+                                       'c/z/w': '3', 'zz': 'yes'}
+    assert result.skipped == [] and result.errors == []
+
+
+def test_a_destination_file_or_symlink_where_the_source_has_a_directory(tmp_path):
+    elsewhere = tmp_path / 'elsewhere'
+    elsewhere.mkdir()
+    build(tmp_path / 'src', {'a/x': '1', 'b/y': '2', 'c/z': '3'})
+    build(tmp_path / 'dst', {'a': 'a file'})
+    os.symlink(str(elsewhere), str(tmp_path / 'dst' / 'b'))
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert result.skipped == [
+        (str(tmp_path / 'src' / name), 'the destination has a file where the source has a '
+         'directory: {}'.format(tmp_path / 'dst' / name)) for name in ('a', 'b')]
+    assert os.listdir(str(elsewhere)) == []             # nothing written through the link
+    assert state(tmp_path / 'dst')['c/z'] == '3'        # and the walk went on
+
+
+def test_an_existing_directory_keeps_its_owner_without_ids(tmp_path):
+    build(tmp_path / 'src', {'d/f': 'x'})
+    build(tmp_path / 'dst', {'d': ('dir',)})
+    os.chown(str(tmp_path / 'dst' / 'd'), 0, 0)
+    merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), owner=(1234, 5678))
+    got = owners_and_modes(tmp_path / 'dst')
+    assert got['d'][:2] == (0, 0) and got['d/f'][:2] == (1234, 5678)
+
+
+def test_ids_see_placed_false_for_directories_and_new_files(tmp_path):
+    build(tmp_path / 'src', {'d/f': 'x'})
+    seen = []
+
+    def record(st, placed=False):
+        seen.append((stat.S_ISDIR(st.st_mode), placed))
+        return 0, 0, None
+    merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), ids=record)
+    assert sorted(seen) == [(False, False), (True, False)]
+
+
+def test_a_directory_that_cannot_be_made_is_an_error_and_the_walk_goes_on(tmp_path,
+                                                                          monkeypatch):
+    import errno
+    import nethserver_migration.fileops as fileops
+    real = os.mkdir
+
+    def mkdir(path, *args, **kwargs):
+        if path.endswith('/dst/a'):
+            raise OSError(errno.ENOSPC, 'No space left on device')
+        return real(path, *args, **kwargs)
+    build(tmp_path / 'src', {'a/x': '1', 'b/y': '2'})
+    monkeypatch.setattr(fileops.os, 'mkdir', mkdir)
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert result.errors == [(str(tmp_path / 'dst' / 'a'), '[Errno 28] No space left on device')]
+    assert state(tmp_path / 'dst') == {'b': ('dir',), 'b/y': '2'}
+
+
+def test_a_chown_failure_after_a_link_is_one_error_not_two(tmp_path, monkeypatch):
+    import errno
+    import nethserver_migration.fileops as fileops
+    real = os.lchown
+
+    def lchown(path, uid, gid):
+        if path.endswith('/a'):
+            raise OSError(errno.EPERM, 'Operation not permitted')
+        return real(path, uid, gid)
+    monkeypatch.setattr(fileops.os, 'lchown', lchown)
+    build(tmp_path / 'src', {'a': 'x', 'b': 'y'})
+    for name in 'ab':
+        os.chown(str(tmp_path / 'src' / name), 5001, 5003)
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'), ids=shifted)
+    assert result.errors == [(str(tmp_path / 'dst' / 'a'), '[Errno 1] Operation not permitted')]
+    assert result.linked == [str(tmp_path / 'dst' / 'b')] and result.unchanged == []
+
+
+def test_a_hard_link_outside_says_how_many_links_it_has(tmp_path):
+    build(tmp_path / 'src', {'a': 'secret'})
+    os.link(str(tmp_path / 'src' / 'a'), str(tmp_path / 'src' / 'a2'))
+    os.link(str(tmp_path / 'src' / 'a'), str(tmp_path / 'shadow'))
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert result.skipped == [
+        (str(tmp_path / 'src' / name), 'a hard link to a file outside the tree (3 links, 2 '
+         'inside): not migrated') for name in ('a', 'a2')]
+
+
+def test_a_previous_runs_link_does_not_hide_a_link_outside(tmp_path):
+    """src/a and dst/a (an earlier run's link) are inside; a third name outside still
+    refuses the file."""
+    build(tmp_path / 'src', {'a': 'x'})
+    merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    os.link(str(tmp_path / 'src' / 'a'), str(tmp_path / 'shadow'))
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    assert [why for _p, why in result.skipped] == [
+        'a hard link to a file outside the tree (3 links, 2 inside): not migrated']
