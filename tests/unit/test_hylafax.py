@@ -2,13 +2,17 @@
 through the Destination double.  Files for real: tests/world/test_hylafax_sandbox.py."""
 
 import io
+import os
 
 import pytest
 
+from nethserver_migration import esmithdb
 from nethserver_migration.actions import hylafax
+from nethserver_migration.fileops import MergeResult
 from nethserver_migration.report import Reporter
+from nethserver_migration.source import SourceTree
 from nethserver_migration.steps import InstallFile, SetProps, Signal, apply
-from tests.unit.fakes import FakeDestination
+from tests.unit.fakes import FakeDestination, Passwd
 
 UUCP = (10, 14)
 
@@ -92,3 +96,92 @@ def test_no_counter_where_hylafax_has_no_queue():
     assert dest.called('write_owned') == []
     assert [(f.key, f.obj) for f in rep.findings] == [('hylafax.spool-missing',
                                                         {'queue': 'recvq'})]
+
+
+# -- read: what the tree and this server hold --------------------------------------------
+
+def _fax_tree(sme_tree):
+    esmithdb.Database(str(sme_tree / 'home' / 'e-smith' / 'db' / 'configuration'),
+                      readonly=False).set_record('hylafax', 'service',
+                                                 {'FaxNumber': '0612345', 'status': 'enabled'})
+    for rel in ('fax/docs/sent', 'fax/docs/received', 'hylafax/info', 'hylafax/recvq',
+                'hylafax/sendq', 'hylafax/docq', 'hylafax/etc'):
+        (sme_tree / 'home' / 'e-smith' / rel).mkdir(parents=True)
+    spool = sme_tree / 'home' / 'e-smith' / 'hylafax'
+    (spool / 'sendq' / 'seqf').write_bytes(b'120\n')
+    (spool / 'docq' / 'seqf').write_bytes(b'junk\n')
+    (spool / 'recvq' / 'seqf').write_bytes(b'9\n')
+    os.symlink('/etc/shadow', str(spool / 'log'))                 # a queue that is a link
+    (spool / 'etc' / 'config.ttyS0').write_text('ModemType: Class2\n')
+    (spool / 'etc' / 'config.').write_text('no modem name\n')
+    (spool / 'etc' / 'hosts.hfaxd').write_text('localhost\n')
+    os.symlink('/etc/shadow', str(spool / 'etc' / 'config.ttyS1'))
+    (spool / 'etc' / 'config.ttyS2').mkdir()
+    os.symlink('/etc', str(sme_tree / 'home' / 'e-smith' / 'fax' / 'docs' / 'sentm'))
+    return SourceTree(str(sme_tree))
+
+
+def test_read_takes_the_trees_counters_and_modem_files_of_the_source(sme_tree):
+    source = _fax_tree(sme_tree)
+    dest = FakeDestination(users={'uucp': Passwd('uucp', 'x', 10, 14, '', '/var/spool/uucp',
+                                                 '/sbin/nologin')},
+                           dbs={'configuration': [
+                               esmithdb.Record('hylafax', 'configuration', {'FaxNumber': '1'})]})
+    dest.files = {'/var/spool/hylafax/sendq/seqf': b'77\n'}
+    facts = hylafax.read(source, dest)
+    root = str(sme_tree / 'home' / 'e-smith')
+    assert facts == hylafax.Facts(
+        source.root, {'FaxNumber': '0612345', 'status': 'enabled'}, True, {'FaxNumber': '1'},
+        [('sent', root + '/fax/docs/sent', hylafax.DOCS + '/sent'),
+         ('received', root + '/fax/docs/received', hylafax.DOCS + '/received'),
+         ('info', root + '/hylafax/info', hylafax.SPOOL + '/info'),
+         ('recvq', root + '/hylafax/recvq', hylafax.SPOOL + '/recvq')],
+        [('sendq', 120, 77, hylafax.SPOOL + '/sendq/seqf'),
+         ('recvq', 9, None, hylafax.SPOOL + '/recvq/seqf')],
+        [('config.ttyS0', root + '/hylafax/etc/config.ttyS0')], (10, 14))
+
+
+def test_read_without_the_module_a_record_or_uucp(sme_tree):
+    facts = hylafax.read(SourceTree(str(sme_tree)), FakeDestination(modules=()))
+    assert (facts.props, facts.installed, facts.here, facts.trees, facts.seqf,
+            facts.configs, facts.uucp) == (None, False, {}, [], [], [], None)
+
+
+def test_the_tree_handler_reports_what_it_placed_kept_and_skipped():
+    result = MergeResult()
+    result.copied = ['/d/a', '/d/b']
+    result.unchanged = ['/d/c']
+    result.conflicts = [('/d/x', '/d/x.migrated')]
+    result.copied.append('/d/x.migrated')
+    result.skipped = [('/s/l', 'symlink pointing outside the tree (/etc), not followed')]
+    result.errors = [('/d/e', 'No space left on device')]
+    dest = FakeDestination(answers={'merge_tree': result})
+    rep = Reporter('nethserver-migration-hylafax', stream=io.StringIO(),
+                   report_dir='/nonexistent')
+    apply([hylafax.FaxTree('sent', '/s', '/d', UUCP)], dest, rep)
+    assert dest.called('merge_tree') == [('/s', '/d', UUCP)]
+    assert [(f.key, f.severity, f.obj, f.message) for f in rep.findings] == [
+        ('file.kept-destination', 'notice', {'file': '/d/x'}, "/d/x exists on both sides: "
+         "this server's is kept, the source's copy is /d/x.migrated"),
+        ('hylafax.file-skipped', 'warning', {'file': '/d/e'},
+         'HylaFAX sent: /d/e: No space left on device'),
+        ('hylafax.file-skipped', 'warning', {'file': '/s/l'},
+         'HylaFAX sent: /s/l: symlink pointing outside the tree (/etc), not followed')]
+    assert rep.counts == {'fax files placed': 3}
+    assert 'HylaFAX sent: 3 files placed, 1 already there' in rep.stream.getvalue()
+
+
+def test_the_tree_is_merged_as_copies_without_the_counters():
+    seen = {}
+
+    def merge(src, dst, owner=None, exclude=(), link=True, dir_mode=None, ids=None):
+        seen.update(exclude=exclude, link=link)
+        return MergeResult()
+    dest = FakeDestination()
+    dest.merge_tree = merge
+    rep = Reporter('nethserver-migration-hylafax', stream=io.StringIO(),
+                   report_dir='/nonexistent')
+    apply([hylafax.FaxTree('recvq', '/s', '/d', UUCP)], dest, rep)
+    # copies: a hard link would share the inode (and uucp's owner) with the staging tree;
+    # seqf: the counters are decided apart (the larger wins)
+    assert seen == {'exclude': ('seqf',), 'link': False}
