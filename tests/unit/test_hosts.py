@@ -55,9 +55,59 @@ def test_hosts_defect_39_short_name_clash_is_reported_not_merged(request):
 
 @pytest.mark.parametrize('props, found', [
     ({'HostType': 'Local', 'InternalIP': '192.168.1.5.x'}, ['hosts.skipped']),
+    ({'HostType': 'Local'}, ['hosts.skipped']),
     ({'HostType': 'Local', 'InternalIP': '192.168.1.5', 'MACAddress': 'zz'}, ['hosts.skipped']),
     ({'HostType': 'Self', 'Comment': 'a|b'}, ['hosts.bad-value']),
+    ({'HostType': 'Remote'}, ['hosts.skipped']),
+    ({'HostType': 'Remote', 'ExternalIP': '10.0.0.300'}, ['hosts.skipped']),
+    ({'HostType': 'Remote', 'ExternalIP': 'www.example.org'}, ['hosts.cname-skipped']),
+    ({'HostType': 'Gateway'}, ['hosts.skipped']),
     ({'Visibility': 'self'}, ['hosts.skipped']),
 ])
-def test_hosts_bad_input(props, found):
-    assert keys(hosts.plan(hosts_state([('x.example.com', props)]))) == found
+def test_hosts_bad_input(request, props, found):
+    steps = hosts.plan(hosts_state([('x.example.com', props)]))
+    assert keys(steps) == found
+    assert [s.obj for s in steps if getattr(s, 'key', None)] == [{'host': 'x.example.com'}]
+    golden.plan(request, steps)         # every word of the message and remediation
+
+
+def test_hosts_names_that_are_not_host_names_and_the_server_itself(request):
+    steps = hosts.plan(hosts_state([('-bad-.example.com', {'HostType': 'Self'}),
+                                    ('NS7.Example.COM', {'HostType': 'Self'})]))
+    assert keys(steps) == ['hosts.skipped']
+    golden.plan(request, steps)
+
+
+@pytest.mark.parametrize('state', [
+    hosts.Facts('/x', None, [], 'ns7.example.com', True, {}),
+    hosts.Facts('/x', [('a.example.com', 'domain', {})], [], 'ns7.example.com', True, {}),
+    hosts.Facts('/x', [('a.example.com', 'host', {'HostType': 'Self'})], [],
+                'ns7.example.com', False, {}),
+], ids=['no hosts DB', 'no host record', 'no module'])
+def test_hosts_nothing_to_do(request, state):
+    golden.plan(request, hosts.plan(state))
+
+
+def test_hosts_read(sme_tree):
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    source = SourceTree(str(sme_tree))
+    dest = FakeDestination(domain='Example.ORG', dbs={'hosts': [
+        esmithdb.Record('pc', 'local', {'IpAddress': '10.0.0.5'})]})
+    facts = hosts.read(source, dest)
+    assert facts.source_dir == source.root
+    assert facts.hosts[0] == ('bar.invalid.tld', 'host', {
+        'ExternalIP': '', 'HostType': 'Self', 'InternalIP': '', 'MACAddress': '',
+        'Visibility': 'Local'})
+    assert [h[0] for h in facts.hosts] == ['bar.invalid.tld', 'baz.invalid.tld',
+                                           'foo.invalid.tld', 'wibble.invalid.tld']
+    assert facts.domains == ['e-smith.com', 'example.org']
+    assert facts.self_fqdn == 'ns7.example.org'
+    assert facts.installed is True
+    assert facts.existing == {'pc': ('local', {'IpAddress': '10.0.0.5'})}
+    dest = FakeDestination(domain='', modules=())
+    (sme_tree / 'home' / 'e-smith' / 'db' / 'hosts').unlink()
+    facts = hosts.read(SourceTree(str(sme_tree)), dest)
+    assert (facts.hosts, facts.domains, facts.installed, facts.existing) == (
+        None, ['e-smith.com'], False, {})
