@@ -2,6 +2,7 @@
 structure (pem.py, pure) and openssl's reading (certificates.check, through the real
 Destination: openssl runs for real, the bytes go on stdin)."""
 
+import os
 import subprocess
 
 import pytest
@@ -168,3 +169,103 @@ def test_headers_are_not_body_and_blocks_keep_their_text():
     assert pem.key_of(CERT) is None
     assert pem.certificates_of(CERT + RSA + CERT) == [CERT, CERT]
     assert pem.blocks(b'-----BEGIN CERTIFICATE-----\nQUJD\n') is None
+
+
+# -- check: each role's verdict, word for word -----------------------------------------
+
+def test_check_each_role_exactly(pki):
+    dest = Destination()
+    fake = b'-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'
+    fake_key = b'-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'
+    a_public = certificates.check(dest, 'crt', pki['a_crt']).public
+    assert certificates.check(dest, 'default_crt', pki['a_crt']) == \
+        certificates.Verdict(None, a_public)
+    assert certificates.check(dest, 'default_key', pki['a_key']) == \
+        certificates.Verdict(None, a_public)
+    assert certificates.check(dest, 'crt', fake) == certificates.Verdict(
+        'openssl cannot read it as an X.509 certificate', None)
+    assert certificates.check(dest, 'key', fake_key) == certificates.Verdict(
+        'openssl cannot read it as a private key', None)
+    # the PEM structure comes first: openssl would read the certificate of a crt+key file
+    assert certificates.check(dest, 'crt', pki['a_crt'] + pki['a_key']).problem == \
+        pem.certificate_problem(pki['a_crt'] + pki['a_key'])
+    assert certificates.check(dest, 'key', pki['enc']).problem == \
+        'the private key is encrypted (a server cannot start with it)'
+    assert certificates.check(dest, 'CertificateChainFile', pki['a_crt'] + pki['a_key']) \
+        .problem == pem.chain_problem(pki['a_crt'] + pki['a_key'])
+    # the first bad certificate of a chain is the one named
+    assert certificates.check(dest, 'CertificateChainFile', fake + pki['a_crt'] + fake) == \
+        certificates.Verdict('openssl cannot read certificate 1 of the chain', None)
+
+
+# -- read: which files, found where, and what this server already has --------------------
+
+def _modssl_tree(sme_tree, props):
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    esmithdb.Database(str(sme_tree / 'home' / 'e-smith' / 'db' / 'configuration'),
+                      readonly=False).set_record('modSSL', 'service', props)
+    return SourceTree(str(sme_tree))
+
+
+def test_read_defaults_to_the_self_signed_pair_of_the_sources_name(sme_tree, pki, mocker):
+    ssl = sme_tree / 'home' / 'e-smith'
+    (ssl / 'ssl.crt').mkdir(parents=True)
+    (ssl / 'ssl.crt' / 'pretz.e-smith.com.crt').write_bytes(pki['a_crt'])
+    source = _modssl_tree(sme_tree, {'crt': ' ', 'key': '', 'status': 'enabled'})
+    dest = Destination()
+    mocker.patch.object(dest, 'listdir', side_effect=lambda path: {
+        '/etc/pki/tls/certs': ['NSRV.crt'], '/etc/pki/tls/private': ['NSRV.key']}[path])
+    mocker.patch.object(dest, 'state_lines', return_value=[
+        'wrote /etc/pki/tls/certs/with space.crt', 'checked /etc/pki/tls/certs/other'])
+    mocker.patch.object(dest, 'hostname', return_value='ns7.example.org')
+    facts = certificates.read(source, dest)
+    assert facts.fqdn == 'pretz.e-smith.com' and facts.hostname == 'ns7.example.org'
+    assert sorted(facts.files) == ['default_crt', 'default_key']
+    assert facts.files['default_crt'] == certificates.SourceFile(
+        '/home/e-smith/ssl.crt/pretz.e-smith.com.crt',
+        str(ssl / 'ssl.crt' / 'pretz.e-smith.com.crt'), None, pki['a_crt'])
+    assert facts.files['default_key'] == certificates.SourceFile(
+        '/home/e-smith/ssl.key/pretz.e-smith.com.key', None, 'missing', None)
+    assert sorted(facts.verdicts) == ['default_crt']
+    assert facts.taken == {'/etc/pki/tls/certs/NSRV.crt', '/etc/pki/tls/private/NSRV.key'}
+    assert facts.ours == {'/etc/pki/tls/certs/with space.crt'}
+
+
+def test_read_takes_the_custom_files_modssl_names(sme_tree, pki, mocker, tmp_path_factory):
+    ssl = sme_tree / 'home' / 'e-smith' / 'ssl'
+    ssl.mkdir(parents=True)
+    (ssl / 'my.crt').write_bytes(pki['a_crt'])
+    (ssl / 'my.key').write_bytes(pki['a_key'])
+    outside = tmp_path_factory.mktemp('out') / 'chain.pem'
+    outside.write_bytes(pki['b_crt'])
+    os.symlink(str(outside), str(ssl / 'chain.pem'))
+    source = _modssl_tree(sme_tree, {'crt': ' /home/e-smith/ssl/my.crt ',
+                                     'key': 'home/e-smith/ssl/my.key',
+                                     'CertificateChainFile': '/home/e-smith/ssl/chain.pem'})
+    dest = Destination()
+    mocker.patch.object(dest, 'listdir', return_value=[])
+    mocker.patch.object(dest, 'state_lines', return_value=[])
+    facts = certificates.read(source, dest)
+    assert facts.files['crt'] == certificates.SourceFile(
+        '/home/e-smith/ssl/my.crt', str(ssl / 'my.crt'), None, pki['a_crt'])
+    assert facts.files['key'].found == str(ssl / 'my.key')
+    assert facts.files['CertificateChainFile'] == certificates.SourceFile(
+        '/home/e-smith/ssl/chain.pem', None, 'outside', None)
+    assert facts.verdicts['crt'].public == facts.verdicts['key'].public
+    assert 'CertificateChainFile' not in facts.verdicts
+
+
+def test_read_refuses_a_symlink_that_stays_inside_the_tree(sme_tree, pki, mocker):
+    """read_bytes never follows a link: the file is taken as 'outside', not read."""
+    ssl = sme_tree / 'home' / 'e-smith' / 'ssl'
+    ssl.mkdir(parents=True)
+    (ssl / 'real.crt').write_bytes(pki['a_crt'])
+    os.symlink('real.crt', str(ssl / 'link.crt'))
+    source = _modssl_tree(sme_tree, {'crt': '/home/e-smith/ssl/link.crt'})
+    dest = Destination()
+    mocker.patch.object(dest, 'listdir', return_value=[])
+    mocker.patch.object(dest, 'state_lines', return_value=[])
+    facts = certificates.read(source, dest)
+    assert facts.files['crt'] == certificates.SourceFile('/home/e-smith/ssl/link.crt', None,
+                                                         'outside', None)
