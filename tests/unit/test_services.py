@@ -85,3 +85,89 @@ def test_services_module_missing(request):
     golden.plan(request, steps)
     assert keys(steps) == ['module.missing'] * 3
     assert not of(steps, (SetProps, Signal, InstallFile))
+
+
+def test_services_read(sme_tree, tmp_path_factory):
+    import os
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    db = sme_tree / 'home' / 'e-smith' / 'db'
+    config = esmithdb.Database(str(db / 'configuration'), readonly=False)
+    config.set_value('TimeZone', ' Europe/Rome ')
+    config.set_record('ntpd', 'service', {'NTPServer': ' ntp.example.org '})
+    config.set_record('cups', 'service', {'status': 'enabled'})
+    config.set_record('ejabberd', 'service', {'status': 'enabled', 'access': 'private'})
+    esmithdb.Database(str(db / 'accounts'), readonly=False).set_record(
+        'laser', 'printer', {'Description': 'Laser'})
+    cups = sme_tree / 'etc' / 'cups'
+    (cups / 'ppd').mkdir(parents=True)
+    (cups / 'printers.conf').write_text('<Printer laser>\n</Printer>\n')
+    (cups / 'classes.conf').mkdir()                                 # not a file
+    for name in ('laser.ppd', 'b.ppd', 'notes.txt'):
+        (cups / 'ppd' / name).write_text('*PPD-Adobe: "4.3"\n')
+    (cups / 'ppd' / 'dir.ppd').mkdir()
+    outside = tmp_path_factory.mktemp('out') / 'x.ppd'
+    outside.write_text('secret')
+    os.symlink(str(outside), str(cups / 'ppd' / 'link.ppd'))
+    os.symlink('laser.ppd', str(cups / 'ppd' / 'inner.ppd'))
+    dest = FakeDestination(modules=('nethserver-cups',), dbs={'configuration': [
+        esmithdb.Record('TimeZone', 'UTC', {}),
+        esmithdb.Record('ejabberd', 'service', {'status': 'disabled'})]})
+    source = SourceTree(str(sme_tree))
+    facts = services.read(source, dest)
+    assert facts == services.Facts(
+        ppds=[('b.ppd', str(cups / 'ppd' / 'b.ppd')), ('laser.ppd', str(cups / 'ppd' / 'laser.ppd'))],
+        source_dir=source.root, timezone='Europe/Rome', dest_timezone='UTC',
+        ntp_server='ntp.example.org', cups={'status': 'enabled'},
+        cups_files={'printers.conf': str(cups / 'printers.conf'), 'classes.conf': None},
+        printers=['laser'], ejabberd={'status': 'enabled', 'access': 'private'},
+        dest_ejabberd={'status': 'disabled'},
+        installed={'nethserver-ntp': False, 'nethserver-cups': True,
+                   'nethserver-ejabberd': False})
+
+
+def test_services_read_a_bare_tree(sme_tree):
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    facts = services.read(SourceTree(str(sme_tree)), FakeDestination())
+    # the sample: TimeZone=US/Eastern, an ntpd record without NTPServer
+    assert (facts.ppds, facts.timezone, facts.ntp_server, facts.cups, facts.ejabberd,
+            facts.dest_ejabberd, facts.printers) == ([], 'US/Eastern', '', None, None, None,
+                                                     [])
+    assert facts.dest_timezone is None
+    assert facts.cups_files == {'printers.conf': None, 'classes.conf': None}
+
+
+@pytest.mark.parametrize('status, written', [('enabled', 'enabled'), ('disabled', 'disabled'),
+                                             ('', None), ('broken', None)])
+def test_cups_status(request, status, written):
+    steps = services.plan_cups(svc_state(cups={'status': status} if status else {}))
+    golden.plan(request, steps)
+    assert [s.props for s in of(steps, SetProps)] == ([{'status': written}] if written else [])
+    assert keys(steps) == ([] if written or not status else ['config.bad-value'])
+    assert of(steps, Signal) == [Signal('nethserver-cups-update', (), 'CUPS')]
+
+
+def test_nothing_of_time_cups_or_ejabberd_on_the_source(request):
+    steps = services.plan(svc_state())
+    golden.plan(request, steps)
+    assert keys(steps) == [] and not of(steps, (SetProps, Run, InstallFile))
+    assert of(steps, Signal) == [Signal('nethserver-ntp-update', (), 'time and NTP')]
+
+
+def test_ntp_needs_its_module_only_to_write(request):
+    steps = services.plan_time(svc_state(installed={'nethserver-ntp': False}))
+    golden.plan(request, steps)
+    assert steps and not of(steps, Signal)
+
+
+def test_ejabberd_access_it_cannot_map_and_values_it_cannot_store(request):
+    steps = services.plan_ejabberd(svc_state(
+        ejabberd={'access': 'everyone', 'status': 'en|abled'}, dest_ejabberd=None))
+    golden.plan(request, steps)
+    assert keys(steps) == ['config.bad-value'] * 2
+    assert [s.obj for s in steps if getattr(s, 'key', None)] == [
+        {'setting': 'ejabberd access'}, {'setting': 'ejabberd status'}]
+    assert not of(steps, SetProps)
+    assert of(steps, Signal) == [Signal('nethserver-ejabberd-update', (), 'ejabberd')]
