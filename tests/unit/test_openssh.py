@@ -77,3 +77,77 @@ def test_openssh_not_installed_changes_nothing(request):
     golden.plan(request, steps)
     assert keys(steps) == ['module.missing']
     assert not of(steps, (SetProps, WriteFile, Signal))
+
+
+def test_openssh_read(sme_tree, tmp_path_factory):
+    """The keys are read through the tree (no link followed, at most MAX_KEY_BYTES + 1);
+    only a current key type with both halves is given to ssh-keygen."""
+    import os
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    esmithdb.Database(str(sme_tree / 'home' / 'e-smith' / 'db' / 'configuration'),
+                      readonly=False).set_record('sshd', 'service', {'TCPPort': '2222'})
+    ssh = sme_tree / 'etc' / 'ssh'
+    ssh.mkdir()
+    (ssh / 'ssh_host_rsa_key').write_bytes(b'rsa-private')
+    (ssh / 'ssh_host_rsa_key.pub').write_bytes(b'ssh-rsa AAAA root@sme\n')
+    (ssh / 'ssh_host_ecdsa_key').write_bytes(b'ecdsa-private')                 # no .pub
+    (ssh / 'ssh_host_ed25519_key').write_bytes(b'x' * (openssh.MAX_KEY_BYTES + 5))
+    (ssh / 'ssh_host_ed25519_key.pub').write_bytes(b'ssh-ed25519 AAAA\n')
+    (ssh / 'ssh_host_dsa_key').write_bytes(b'dsa-private')
+    (ssh / 'ssh_host_dsa_key.pub').write_bytes(b'ssh-dss AAAA\n')
+    outside = tmp_path_factory.mktemp('out') / 'key'
+    outside.write_bytes(b'not yours')
+    os.symlink(str(outside), str(ssh / 'ssh_host_key'))
+    (ssh / 'ssh_host_key.pub').mkdir()
+    asked = []
+
+    def derive(private):
+        asked.append(private)
+        return 'ssh-rsa AAAA'
+    dest = FakeDestination(modules=())
+    dest.ssh_public_of_private = derive
+    source = SourceTree(str(sme_tree))
+    facts = openssh.read(source, dest)
+    assert facts.source_dir == source.root
+    assert facts.sshd == {'TCPPort': '2222'} and facts.installed is False
+    assert facts.keys == {
+        'ssh_host_rsa_key': openssh.HostKey(b'rsa-private', b'ssh-rsa AAAA root@sme\n',
+                                            'ssh-rsa AAAA'),
+        'ssh_host_ecdsa_key': openssh.HostKey(b'ecdsa-private', None, None),
+        'ssh_host_ed25519_key': openssh.HostKey(b'x' * (openssh.MAX_KEY_BYTES + 1),
+                                                b'ssh-ed25519 AAAA\n', None),
+        'ssh_host_dsa_key': openssh.HostKey(b'dsa-private', b'ssh-dss AAAA\n', None),
+        'ssh_host_key': openssh.HostKey(None, None, None)}
+    assert asked == [b'rsa-private']
+
+
+def test_openssh_read_without_sshd_record(sme_tree):
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    facts = openssh.read(SourceTree(str(sme_tree)), FakeDestination())
+    assert facts.installed is True
+    assert set(facts.keys) == set(openssh.HOST_KEYS + openssh.OBSOLETE_KEYS)
+    assert set(facts.keys.values()) == {openssh.HostKey(None, None, None)}
+
+
+@pytest.mark.parametrize('sshd, written, bad', [
+    ({'TCPPort': '0'}, {}, ['sshd TCPPort']),
+    ({'TCPPort': ' 22 ', 'PasswordAuthentication': 'maybe'}, {'TCPPort': '22'},
+     ['sshd PasswordAuthentication']),
+    ({'PermitRootLogin': 'prohibit-password', 'PasswordAuthentication': 'no'},
+     {'PermitRootLogin': 'prohibit-password', 'PasswordAuthentication': 'no'}, []),
+    ({'access': 'private', 'PermitRootLogin': 'always'}, {'access': 'green'},
+     ['sshd PermitRootLogin']),
+    ({'access': 'everyone', 'status': 'enabled', 'InitscriptOrder': '85'}, {},
+     ['sshd access']),
+    ({}, {}, []),
+], ids=['port 0', 'bad yes/no', 'all good', 'bad root login', 'bad access', 'nothing'])
+def test_sshd_values_checked_one_by_one(request, sshd, written, bad):
+    steps = openssh.plan(ssh_state(sshd))
+    golden.plan(request, steps)
+    assert [s.props for s in of(steps, SetProps)] == ([written] if written else [])
+    assert [s.obj['setting'] for s in steps
+            if getattr(s, 'key', None) == 'config.bad-value'] == bad
+    assert of(steps, Signal) == [Signal('nethserver-openssh-update', (), 'sshd')]
