@@ -1,6 +1,8 @@
 """The rootdir concern (/root): what was read -> the steps decided, as tables."""
 
 
+import pytest
+
 from nethserver_migration.destination import Destination
 from nethserver_migration.actions import rootdir
 from nethserver_migration.steps import MergeTree, MoveInto
@@ -35,3 +37,97 @@ def test_rootdir_read_leaves_logs_a_previous_run_brought(tmp_path, sme_tree):
     (dest / 'notes.txt').write_text('x\n')
     state = rootdir.read(SourceTree(str(sme_tree)), Destination(), root=str(dest))
     assert state.dest_logs == [str(dest / 'anaconda.log')]
+
+
+# each case: the source's root/NAME, this server's /root/NAME -> moved into /root/logs?
+LOG_CASES = [
+    ('same bytes', 'sme\n', 'sme\n', False),
+    ('a hard link of it', 'sme\n', 'link', False),
+    ('same size, other bytes', 'sme\n', 'ns7\n', True),
+    ('other size', 'sme\n', 'ns7 log\n', True),
+    ('not on the source', None, 'ns7\n', True),
+    ('the source has a link to the same bytes', 'symlink', 'sme\n', True),
+]
+
+
+@pytest.mark.parametrize('case, theirs, ours, moved', LOG_CASES, ids=[c[0] for c in LOG_CASES])
+def test_rootdir_which_logs_of_this_server_are_saved(tmp_path, sme_tree, case, theirs, ours,
+                                                     moved):
+    import os
+    from nethserver_migration.source import SourceTree
+    src_root = sme_tree / 'root'
+    src_root.mkdir()
+    (src_root / 'elsewhere').write_text('sme\n')
+    dest = tmp_path / 'dest-root'
+    dest.mkdir()
+    if theirs == 'symlink':
+        os.symlink('elsewhere', str(src_root / 'boot.log'))
+    elif theirs is not None:
+        (src_root / 'boot.log').write_text(theirs)
+    if ours == 'link':
+        os.link(str(src_root / 'boot.log'), str(dest / 'boot.log'))
+    else:
+        (dest / 'boot.log').write_text(ours)
+    state = rootdir.read(SourceTree(str(sme_tree)), Destination(), root=str(dest))
+    assert state.dest_logs == ([str(dest / 'boot.log')] if moved else [])
+
+
+def test_rootdir_read_takes_only_regular_log_files(tmp_path, sme_tree):
+    import os
+    from nethserver_migration.source import SourceTree
+    dest = tmp_path / 'dest-root'
+    (dest / 'dir.log').mkdir(parents=True)
+    (dest / 'a.syslog').write_text('x')
+    (dest / 'b.log').write_text('x')
+    (dest / 'c.txt').write_text('x')
+    (dest / 'logish').write_text('x')
+    os.symlink('b.log', str(dest / 'link.log'))
+    state = rootdir.read(SourceTree(str(sme_tree)), Destination(), root=str(dest))
+    assert sorted(state.dest_logs) == [str(dest / 'a.syslog'), str(dest / 'b.log')]
+    assert (state.src, state.src_is_link, state.src_ssh, state.src_mycnf) == (
+        None, False, None, False)
+
+
+def test_rootdir_read_the_sources_root(tmp_path, sme_tree, tmp_path_factory):
+    import os
+    from nethserver_migration.source import SourceTree
+    src_root = sme_tree / 'root'
+    (src_root / '.ssh').mkdir(parents=True)
+    (src_root / '.my.cnf').write_text('[client]\n')
+    dest = tmp_path / 'dest-root'
+    dest.mkdir()
+    source = SourceTree(str(sme_tree))
+    state = rootdir.read(source, Destination(), root=str(dest))
+    assert state == rootdir.Facts(source.root, str(dest), str(src_root), False,
+                                  str(src_root / '.ssh'), False, True, [])
+    # .ssh a link (inside the tree), .my.cnf a directory
+    (src_root / '.ssh').rmdir()
+    (sme_tree / 'keys').mkdir()
+    os.symlink(str(sme_tree / 'keys'), str(src_root / '.ssh'))
+    (src_root / '.my.cnf').unlink()
+    (src_root / '.my.cnf').mkdir()
+    state = rootdir.read(source, Destination(), root=str(dest))
+    assert (state.src_ssh_is_link, state.src_mycnf) == (True, False)
+    # root/ itself a link: out of the tree, or inside it
+    os.rename(str(src_root), str(sme_tree / 'old-root'))
+    os.symlink(str(tmp_path_factory.mktemp('out')), str(src_root))
+    state = rootdir.read(source, Destination(), root=str(dest))
+    assert (state.src, state.src_is_link) == (None, True)
+    os.unlink(str(src_root))
+    os.symlink('old-root', str(src_root))
+    state = rootdir.read(source, Destination(), root=str(dest))
+    assert (state.src, state.src_is_link) == (str(src_root), True)
+
+
+@pytest.mark.parametrize('state', [
+    rootdir.Facts('/m', '/root', None, True, None, False, False, ['/root/a.log']),
+    rootdir.Facts('/m', '/root', None, False, None, False, False, ['/root/a.log']),
+    rootdir.Facts('/m', '/root', '/m/root', False, '/m/root/.ssh', True, False, []),
+], ids=['root a link', 'no root', '.ssh a link'])
+def test_rootdir_refusals(request, state):
+    steps = rootdir.plan(state)
+    golden.plan(request, steps)
+    assert not of(steps, MoveInto) or state.src is not None
+    assert [s.obj for s in steps if getattr(s, 'key', None)] == (
+        [{'dir': 'root'}] if state.src_is_link else
+        [{'dir': 'root/.ssh'}] if state.src_ssh_is_link else [])
