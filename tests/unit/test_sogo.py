@@ -55,3 +55,29 @@ def test_a_second_run_changes_nothing():
     steps = sogo.plan(facts(sogod={'Dav': 'enabled'}, here={'Dav': 'enabled'},
                             sources=[('crm', 'ldap', {})], here_sources={'crm': ('ldap', {})}))
     assert [(s.key, s.severity) for s in steps] == [(None, 'info')]
+
+
+def test_read(sme_tree):
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    db = sme_tree / 'home' / 'e-smith' / 'db'
+    esmithdb.Database(str(db / 'configuration'), readonly=False).set_record(
+        'sogod', 'service', {'ActiveSync': 'enabled', 'status': 'enabled'})
+    (db / 'sogo_sources').write_text('')
+    esmithdb.Database(str(db / 'sogo_sources'), readonly=False).set_record(
+        'ldap1', 'ldap', {'BaseDN': 'dc=example'})
+    dest = FakeDestination(dbs={
+        'configuration': [esmithdb.Record('sogod', 'service', {'Dav': 'enabled'})],
+        'sogo_sources': [esmithdb.Record('ad', 'ldap', {'BaseDN': 'dc=ad'})]})
+    source = SourceTree(str(sme_tree))
+    assert sogo.read(source, dest) == sogo.Facts(
+        source.root, {'ActiveSync': 'enabled', 'status': 'enabled'},
+        [('ldap1', 'ldap', {'BaseDN': 'dc=example'})], True, {'Dav': 'enabled'},
+        {'ad': ('ldap', {'BaseDN': 'dc=ad'})})
+    # without the module nothing of this server is read
+    assert sogo.read(source, FakeDestination(modules=())) == sogo.Facts(
+        source.root, {'ActiveSync': 'enabled', 'status': 'enabled'},
+        [('ldap1', 'ldap', {'BaseDN': 'dc=example'})], False, {}, {})
+    (db / 'sogo_sources').unlink()
+    assert sogo.read(SourceTree(str(sme_tree)), FakeDestination()).sources == []
