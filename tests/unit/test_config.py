@@ -3,6 +3,7 @@
 import pytest
 
 from nethserver_migration.actions import config
+from tests.unit.fakes import FakeDestination
 from nethserver_migration.steps import SetProps, SetValue, Signal
 from tests.unit.plans import keys, of  # noqa: F401
 from tests.unit import golden
@@ -88,3 +89,28 @@ def test_organization_contact_pipe_is_reported_rest_kept(request):
     golden.plan(request, steps)
     assert of(steps, SetProps)[0].props == {'City': 'Ottawa'}
     assert keys(steps) == ['config.bad-value']
+
+
+def test_config_read(sme_tree):
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    db = esmithdb.Database(str(sme_tree / 'home' / 'e-smith' / 'db' / 'configuration'),
+                           readonly=False)
+    db.set_record('passwordstrength', 'configuration', {'Users': 'strong'})
+    db.set_value('MinUid', '5000')
+    db.set_value('maxAcctNameLength', '12')
+    db.set_record('ldap', 'service', {'defaultCity': 'Rome'})
+    db.set_record('smb', 'service', {'ServerRole': 'PDC', 'Workgroup': 'HOME'})
+    dest = FakeDestination(modules=('nethserver-samba',), dbs={'configuration': [
+        esmithdb.Record('sssd', 'service', {'Workgroup': 'NS7'})]})
+    source = SourceTree(str(sme_tree))
+    assert config.read(source, dest) == config.Facts(
+        source_dir=source.root, passwordstrength={'Users': 'strong'},
+        limits={'MinUid': '5000', 'maxAcctNameLength': '12', 'maxGroupNameLength': None},
+        ldap={'defaultCity': 'Rome'}, smb={'ServerRole': 'PDC', 'Workgroup': 'HOME'},
+        role='PDC', samba_installed=True, sssd_installed=False, sssd_workgroup='NS7')
+    for key in ('passwordstrength', 'ldap', 'smb'):
+        db.delete(key)
+    facts = config.read(SourceTree(str(sme_tree)), FakeDestination())
+    assert (facts.passwordstrength, facts.ldap, facts.smb, facts.role, facts.sssd_installed,
+            facts.sssd_workgroup) == (None, None, None, 'WS', True, None)

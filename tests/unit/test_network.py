@@ -99,3 +99,26 @@ def test_network_run_journals_pending_then_done(mocker):
     dest.fail = {('interface-update', None)}     # a failed event stays pending
     network.run(None, dest, Reporter('n', stream=io.StringIO()))
     assert dest.called('state_append') == [('network-events', 'pending')]
+
+
+def test_network_read(sme_tree):
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    source = SourceTree(str(sme_tree))
+    dest = FakeDestination(
+        dbs={'networks': [esmithdb.Record('eth0', 'ethernet', {'role': 'green'})],
+             'routes': [esmithdb.Record('10.9.0.0/16', 'static', {'Router': '10.0.0.1'})]},
+        state={network.PENDING_JOURNAL: ['pending', 'done', 'pending']})
+    facts = network.read(source, dest)
+    assert facts.networks == [(r.key, r.type, dict(r.props))
+                              for r in source.db('networks').records()]
+    assert facts.networks and facts.networks[0][1] == 'network'
+    assert facts.dest_networks == {'eth0': ('ethernet', {'role': 'green'})}
+    assert facts.dest_routes == {'10.9.0.0/16': ('static', {'Router': '10.0.0.1'})}
+    assert facts.events_pending is True
+    (sme_tree / 'home' / 'e-smith' / 'db' / 'networks').unlink()
+    facts = network.read(SourceTree(str(sme_tree)), FakeDestination(
+        state={network.PENDING_JOURNAL: ['pending', 'done']}))
+    assert (facts.networks, facts.dest_networks, facts.dest_routes, facts.events_pending) == (
+        None, {}, {}, False)
+    assert network.read(SourceTree(str(sme_tree)), FakeDestination()).events_pending is False

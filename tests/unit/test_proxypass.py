@@ -55,3 +55,20 @@ def test_proxypass_hostile_records_are_refused_one_by_one(request, key, props, w
 ])
 def test_proxypass_good_records_pass(props):
     assert proxypass.problem('wiki', props) is None
+
+
+def test_proxypass_read(sme_tree):
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    esmithdb.Database(str(sme_tree / 'home' / 'e-smith' / 'db' / 'accounts'),
+                      readonly=False).set_record('wiki', 'ProxyPass',
+                                                 {'Target': 'http://10.0.0.2/'})
+    source = SourceTree(str(sme_tree))
+    dest = FakeDestination(dbs={'proxypass': [
+        esmithdb.Record('app', 'ProxyPass', {'Target': 'http://10.0.0.3/'})]})
+    assert proxypass.read(source, dest) == proxypass.Facts(
+        source.root, [('wiki', {'Target': 'http://10.0.0.2/'})], True,
+        {'app': {'Target': 'http://10.0.0.3/'}})
+    assert proxypass.read(source, FakeDestination(modules=())) == proxypass.Facts(
+        source.root, [('wiki', {'Target': 'http://10.0.0.2/'})], False, {})
