@@ -126,3 +126,47 @@ def test_read_takes_the_saved_decision_and_looks_up_only_its_users(sme_tree):
     assert looked_up == ['a']           # no gathering of every account again
     assert [h.user for h in facts.homes] == ['a'] and facts.refused == ['skipped']
     assert facts.orphans == ['stray']
+
+
+def test_gather_homes_unsafe_names_links_and_missing_homes(sme_tree, tmp_path_factory):
+    users = sme_tree / 'home' / 'e-smith' / 'files' / 'users'
+    (users / 'a').mkdir(parents=True)
+    outside = tmp_path_factory.mktemp('out')
+    os.symlink(str(outside), str(users / 'out'))
+    os.symlink('a', str(users / 'linked'))
+    st = dir_stat(0o700)
+    dest = FakeDestination(users={'a': PW},
+                           stats={'/var/lib/nethserver/home/a': st})
+    got = homes.gather_homes(SourceTree(str(sme_tree)), dest,
+                             ['a', 'linked', 'gone', 'x/y', 'out'])
+    assert got[0] == homes.Home('a', str(users / 'a'), True, PW, st)
+    assert got[1] == homes.Home('linked', str(users / 'linked'), False, None, None)
+    assert got[2] == homes.Home('gone', str(users / 'gone'), False, None, None)
+    assert got[3] == homes.Home('x/y', None, "unsafe user name 'x/y': it cannot be used as "
+                                'a file name', None, None)
+    assert got[4] == homes.Home('out', None, '{} points outside {} (to {})'.format(
+        users / 'out', sme_tree, os.path.realpath(str(outside))), None, None)
+
+
+def test_no_users_directory_no_orphans(sme_tree):
+    assert homes.orphans(SourceTree(str(sme_tree)), set()) == []
+
+
+def test_read_on_a_blocked_decision_gathers_nothing(sme_tree):
+    (sme_tree / 'home' / 'e-smith' / 'files' / 'users' / 'a').mkdir(parents=True)
+    dest = FakeDestination(users={'a': PW})
+    dest.json[accounts.DECISION] = decision(blocked=True)._asdict()
+    facts = homes.read(SourceTree(str(sme_tree)), dest)
+    assert facts == homes.Facts(decision(blocked=True), [], [], [])
+
+
+def test_read_without_a_saved_decision_asks_the_accounts_concern(sme_tree, monkeypatch):
+    """migration-check applies nothing: the accounts concern decides on the spot."""
+    (sme_tree / 'home' / 'e-smith' / 'files' / 'users' / 'a').mkdir(parents=True)
+    asked = []
+    monkeypatch.setattr(accounts, 'read', lambda source, dest: asked.append('read') or 'facts')
+    monkeypatch.setattr(accounts, 'decision',
+                        lambda facts: asked.append(facts) or decision(users=('a',)))
+    facts = homes.read(SourceTree(str(sme_tree)), FakeDestination(users={'a': PW}))
+    assert asked == ['read', 'facts']
+    assert [h.user for h in facts.homes] == ['a'] and facts.orphans == []
