@@ -3,6 +3,7 @@ account becomes), and the handlers through the shared Destination double.  The r
 MariaDB side is tests/world/test_mysql_sandbox.py."""
 
 import io
+import os
 
 import pytest
 
@@ -11,6 +12,7 @@ from nethserver_migration.actions import mysql
 from nethserver_migration.destination import CommandResult
 from nethserver_migration.steps import Count, Note, SetProps, Signal, apply
 from nethserver_migration.report import Reporter
+from nethserver_migration.source import SourceTree
 from tests.unit.fakes import FakeDestination
 
 HEAD = ('-- MySQL dump 10.13\n/*!40101 SET NAMES utf8 */;\n'
@@ -482,3 +484,103 @@ def test_quoting():
     assert md.quote_string("a'b\\c\0d") == "'a\\'b\\\\c\\0d'"
     assert md.quote_name('we`ird') == '`we``ird`'
     assert md.account_name(md.Account("u'", 'h', '', (), False, (), ())) == "'u\\''@'h'"
+
+
+# -- read: the dumps of the tree, what this server's MariaDB answers ------------------------
+
+def _dumps_tree(sme_tree, tmp_path_factory):
+    folder = sme_tree / 'home' / 'e-smith' / 'db' / 'mysql'
+    folder.mkdir(parents=True)
+    done = '\n-- Dump completed on 2026-11-30 22:00:01\n'
+    (folder / 'mysql.dump').write_text(USER_TABLE + done)
+    (folder / 'crm.dump').write_text(HEAD + 'x' * (mysql.HEAD + 10) + done)
+    (folder / 'wiki.dump').write_text('USE `wiki`;\nINSERT INTO `t` VALUES (1,')   # cut
+    (folder / 'test.dump').write_text('USE `test`;\n' + done)
+    (folder / 'notes.txt').write_text('not a dump')
+    (folder / 'dir.dump').mkdir()
+    outside = tmp_path_factory.mktemp('out') / 'secret.dump'
+    outside.write_text('USE `secret`;\n' + done)
+    os.symlink(str(outside), str(folder / 'link.dump'))
+    os.utime(str(folder / 'crm.dump'), (1500000000, 1500000000))
+    return folder
+
+
+def _maria(answers):
+    calls = []
+
+    def run(statements):
+        calls.append(statements)
+        for start, result in answers:
+            if statements.startswith(start):
+                return result
+        raise AssertionError('unexpected statement: ' + statements)
+    return run, calls
+
+
+def test_read_the_dumps_and_what_this_server_has(sme_tree, tmp_path_factory):
+    folder = _dumps_tree(sme_tree, tmp_path_factory)
+    run, calls = _maria([
+        ('SHOW DATABASES', CommandResult(0, 'mysql\ncrm\nwiki\nroot\tlocalhost\napp\tLocalHost\n'
+                                            'a\tb\tc\n', '')),
+        ("SELECT table_name FROM information_schema.tables WHERE table_schema = 'crm'",
+         CommandResult(0, 't1\nt2\n', '')),
+        ("SELECT table_name FROM information_schema.tables WHERE table_schema = 'wiki'",
+         CommandResult(0, '', '')),
+        ('SELECT (SELECT COUNT(*) FROM `crm`.`t1`) + (SELECT COUNT(*) FROM `crm`.`t2`);',
+         CommandResult(0, '0\n', ''))])
+    dest = FakeDestination(modules=('nethserver-mysql', 'nethserver-faxweb2'))
+    dest.mysql = run
+    source = SourceTree(str(sme_tree))
+    facts = mysql.read(source, dest)
+    assert [d.name for d in facts.dumps] == ['crm', 'mysql', 'test', 'wiki']
+    crm = facts.dumps[0]
+    assert crm == mysql.Dump('crm', str(folder / 'crm.dump'), os.path.getsize(
+        str(folder / 'crm.dump')), 1500000000, ('crm',), True)
+    assert (facts.dumps[3].databases, facts.dumps[3].complete) == (('wiki',), False)
+    assert [(a.user, a.host) for a in facts.accounts] == [
+        ('root', 'localhost'), ('app', 'localhost'), ('ro', '%'), ('', 'localhost')]
+    assert facts.orphans == [('db', ('ghost', 'localhost'), 'x')]
+    assert facts.grant_error is None and facts.server_error is None
+    assert facts.databases == {'mysql', 'crm', 'wiki'}
+    assert facts.existing == {('root', 'localhost'), ('app', 'localhost')}
+    # crm and wiki are here without a row; mysql is never counted
+    assert facts.empty == frozenset({'crm', 'wiki'})
+    assert (facts.installed, facts.audit, facts.faxweb) == (True, False, True)
+    assert facts.journal == {'database': {}, 'account': set()}
+    assert len(calls) == 4
+
+
+def test_read_says_why_the_server_could_not_be_asked(sme_tree, tmp_path_factory):
+    _dumps_tree(sme_tree, tmp_path_factory)
+    run, calls = _maria([('SHOW DATABASES', CommandResult(
+        1, '', "ERROR 2002 (HY000): Can't connect to local MySQL server\nmore\n"))])
+    dest = FakeDestination()
+    dest.mysql = run
+    facts = mysql.read(SourceTree(str(sme_tree)), dest)
+    assert facts.server_error == "ERROR 2002 (HY000): Can't connect to local MySQL server"
+    assert (facts.databases, facts.existing, facts.empty) == (set(), set(), frozenset())
+
+
+def test_read_without_the_module_asks_nothing(sme_tree, tmp_path_factory):
+    _dumps_tree(sme_tree, tmp_path_factory)
+    run, calls = _maria([])
+    dest = FakeDestination(modules=('nethserver-samba-audit',))
+    dest.mysql = run
+    facts = mysql.read(SourceTree(str(sme_tree)), dest)
+    assert calls == [] and facts.installed is False
+    assert (facts.mysqld_here, facts.audit, facts.faxweb) == (None, False, False)
+
+
+def test_read_a_broken_grant_dump_and_no_dumps_at_all(sme_tree, tmp_path_factory):
+    folder = sme_tree / 'home' / 'e-smith' / 'db' / 'mysql'
+    folder.mkdir(parents=True)
+    (folder / 'mysql.dump').write_text("CREATE TABLE `user` (\n  `Host` char(60)\n);\n"
+                                       "INSERT INTO `user` VALUES ('localhost','x');\n")
+    run, calls = _maria([])
+    dest = FakeDestination()
+    dest.mysql = run
+    facts = mysql.read(SourceTree(str(sme_tree)), dest)
+    assert facts.grant_error and facts.accounts == [] and calls == []
+    (folder / 'mysql.dump').unlink()
+    folder.rmdir()
+    assert mysql.read(SourceTree(str(sme_tree)), dest).dumps == []
