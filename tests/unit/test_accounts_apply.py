@@ -281,3 +281,31 @@ def test_an_unreadable_secrets_tdb_fails_the_upgrade_before_provisioning():
     assert findings(rep) == [('accounts.adupgrade-failed', 'error', {})]
     assert 'secrets.tdb of the source tree cannot be read' in rep.findings[0].message
     assert 'nethserver-dc-save' not in [c[1] for c in dest.calls if c[0] == 'signal_event']
+
+
+def test_a_failed_user_modify_is_that_users_error():
+    dest = FakeDestination(users={'alice': 'Old Name'}, fail={('user-modify', 'alice')})
+    rep = run(facts('ldap', [user('alice', full='New Name')], present={'alice': 'Old Name'}),
+              dest)
+    assert [(x.key, x.severity, x.obj, x.message) for x in rep.findings
+            if x.severity == 'error'] == [
+        ('accounts.user-modify-failed', 'error', {'user': 'alice'},
+         'user-modify event failed for user alice')]
+    assert 'users updated' not in rep.counts
+
+
+def test_on_ad_a_user_whose_creation_failed_gets_no_hash_import_and_no_attributes():
+    dest = FakeDestination(provider='ad', fail={('user-create', 'alice')})
+    rep = run(facts('ad', [user('alice', props={'Phone': '123'})], present={'other': ''},
+                    state={'adupgrade done'}), dest)
+    assert dest.called('import_nt_hashes') == []
+    assert dest.called('sam_ldb') == [] and dest.called('ldap_libuser') == []
+    assert findings(rep, 'error') == [('accounts.user-create-failed', 'error',
+                                       {'user': 'alice'})]
+    assert 'passwords kept' not in rep.counts
+
+
+def test_a_locked_users_kept_password_counts_the_lock():
+    dest = FakeDestination()
+    rep = run(facts('ldap', [user('alice', LOCKED), user('bob')]), dest)
+    assert rep.counts['passwords kept'] == 2 and rep.counts['users locked'] == 1
