@@ -452,3 +452,94 @@ def test_a_previous_runs_link_does_not_hide_a_link_outside(tmp_path):
     result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
     assert [why for _p, why in result.skipped] == [
         'a hard link to a file outside the tree (3 links, 2 inside): not migrated']
+
+
+# -- symlinks already at the destination --------------------------------------------------
+
+def test_a_symlink_the_destination_already_has(tmp_path):
+    build(tmp_path / 'src', {'t': 'x', 'same': ('link', 't'), 'other': ('link', 't'),
+                             'file': ('link', 't'), 'out': ('link', '../../etc/passwd')})
+    build(tmp_path / 'dst', {'t': 'x', 'same': ('link', 't'), 'other': ('link', 'elsewhere'),
+                             'file': 'a regular file'})
+    result = merge_tree(str(tmp_path / 'src'), str(tmp_path / 'dst'))
+    dst = str(tmp_path / 'dst')
+    assert sorted(result.unchanged) == [dst + '/same', dst + '/t']
+    assert sorted(result.skipped) == sorted([
+        (str(tmp_path / 'src' / 'file'), 'the destination already has ' + dst + '/file'),
+        (str(tmp_path / 'src' / 'other'), 'the destination already has ' + dst + '/other'),
+        (str(tmp_path / 'src' / 'out'), 'symlink pointing outside the tree '
+                                        '(../../etc/passwd), not followed')])
+    assert state(tmp_path / 'dst')['other'] == ('link', 'elsewhere')
+    assert result.errors == []
+
+
+# -- install_file: defaults, content not stat, the temporary file -----------------------
+
+def test_install_file_defaults_to_root_0644_and_makes_its_folder(tmp_path):
+    from nethserver_migration.fileops import install_file
+    src = tmp_path / 'src'
+    src.write_text('x')
+    os.chown(str(src), 1234, 1234)
+    os.umask(0o022)
+    dst = tmp_path / 'new' / 'dir' / 'file'
+    assert install_file(str(src), str(dst)) == ('installed', str(dst))
+    st = os.stat(str(dst))
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, 0, 0o644)
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'new')).st_mode) == 0o755
+
+
+def test_install_file_compares_bytes_not_size_and_time(tmp_path):
+    from nethserver_migration.fileops import MIGRATED, install_file
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    src.write_text('AAAA')
+    dst.write_text('BBBB')
+    for path in (src, dst):
+        os.utime(str(path), (1500000000, 1500000000))
+    assert install_file(str(src), str(dst)) == ('beside', str(dst) + MIGRATED)
+    (tmp_path / 'dst.migrated').write_text('CCCC')
+    os.utime(str(tmp_path / 'dst.migrated'), (1500000000, 1500000000))
+    assert install_file(str(src), str(dst)) == ('beside', str(dst) + MIGRATED)
+    assert (tmp_path / 'dst.migrated').read_text() == 'AAAA'
+
+
+def test_install_file_never_writes_through_a_planted_temporary_name(tmp_path):
+    from nethserver_migration.fileops import install_file
+    src, dst, victim = tmp_path / 'key', tmp_path / 'installed.key', tmp_path / 'victim'
+    src.write_text('secret')
+    victim.write_text('do not touch')
+    os.symlink(str(victim), '{}.migrating.{}'.format(dst, os.getpid()))
+    with pytest.raises(OSError):
+        install_file(str(src), str(dst), mode=0o600)
+    assert victim.read_text() == 'do not touch'
+    assert not os.path.lexists(str(dst))
+
+
+def test_install_file_truncates_a_leftover_temporary_file(tmp_path):
+    from nethserver_migration.fileops import install_file
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    src.write_text('short')
+    with open('{}.migrating.{}'.format(dst, os.getpid()), 'w') as stream:
+        stream.write('a much longer leftover of a killed run')
+    install_file(str(src), str(dst))
+    assert dst.read_text() == 'short'
+
+
+def test_install_file_the_copy_is_private_until_its_mode_is_set(tmp_path, monkeypatch):
+    import shutil
+    from nethserver_migration.fileops import install_file
+    seen = []
+    real = shutil.copyfileobj
+
+    def copy(data, out, *args):
+        seen.append(stat.S_IMODE(os.fstat(out.fileno()).st_mode))
+        return real(data, out, *args)
+    monkeypatch.setattr(shutil, 'copyfileobj', copy)
+    src = tmp_path / 'src'
+    src.write_text('x')
+    os.umask(0)
+    try:
+        install_file(str(src), str(tmp_path / 'dst'), mode=0o777)
+    finally:
+        os.umask(0o022)
+    assert seen == [0o600]
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'dst')).st_mode) == 0o777
