@@ -590,3 +590,19 @@ def test_a_file_still_ours_is_not_read_again(dbpath, mocker):
         db.set_prop('a', 'q', '11')
     assert reads.call_count == 0
     assert esmithdb.Database(dbpath).get('a').props == {'p': '10', 'q': '11'}
+
+
+def test_set_type_and_set_value_write_only_a_change(dbpath, fixed_time):
+    write_db(dbpath, HEADER + b'a=old|p|1\nMinUid=5000\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    st = os.stat(dbpath)
+    db.set_type('a', 'old')                 # the same type: the file is not rewritten
+    db.set_value('MinUid', '5000')          # the same value, no props: not rewritten
+    assert os.stat(dbpath).st_ino == st.st_ino
+    db.set_type('a', 'new')
+    assert content(dbpath) == HEADER + b'MinUid=5000\na=new|p|1\n'
+    with pytest.raises(esmithdb.DbError, match="no record 'missing'"):
+        db.set_type('missing', 'x')
+    # a value over a record with props makes a type-only record
+    db.set_value('a', 'plain')
+    assert content(dbpath) == HEADER + b'MinUid=5000\na=plain\n'
