@@ -449,3 +449,21 @@ def test_flavour_nethservice_from_each_extra(sme_tree, extra):
         esmithdb.Database(str(db / 'accounts'), readonly=False).set_record(
             'wiki', 'ProxyPass', {'Target': 'http://10.0.0.2/'})
     assert SourceTree(str(sme_tree)).flavour == 'nethservice'
+
+
+def test_the_ldap_dump_keeps_going_past_bytes_that_are_not_utf8(sme_tree):
+    dump = sme_tree / 'home' / 'e-smith' / 'db' / 'ldap'
+    dump.mkdir(parents=True)
+    (dump / 'ldif').write_bytes(b'cn: Jos\xe9\nuid: a\n')
+    assert SourceTree(str(sme_tree)).ldap_dump_lines() == ['cn: Jos\ufffd\n', 'uid: a\n']
+
+
+def test_secrets_tdb_is_read_up_to_64_mib(sme_tree, monkeypatch):
+    (sme_tree / 'etc' / 'samba' / 'secrets.tdb').write_bytes(b'TDB')
+    tree = SourceTree(str(sme_tree))
+    asked = []
+    real = tree.read_bytes
+    monkeypatch.setattr(tree, 'read_bytes', lambda path, limit: asked.append(limit) or
+                        real(path, limit))
+    assert tree.secrets_tdb() == b'TDB'
+    assert asked == [64 << 20]
