@@ -111,3 +111,18 @@ def test_hosts_read(sme_tree):
     facts = hosts.read(SourceTree(str(sme_tree)), dest)
     assert (facts.hosts, facts.domains, facts.installed, facts.existing) == (
         None, ['e-smith.com'], False, {})
+
+
+def test_hosts_two_source_hosts_with_one_short_name(request):
+    state = hosts.Facts(source_dir='/x', hosts=[
+        ('pc.example.com', 'host', {'HostType': 'Local', 'InternalIP': '10.0.0.5',
+                                    'MACAddress': '00:11:22:33:44:aa'}),
+        ('pc.example.net', 'host', {'HostType': 'Local', 'InternalIP': '10.0.0.6',
+                                    'MACAddress': '00:11:22:33:44:bb'})],
+        domains=['example.com', 'example.net'], self_fqdn='ns7.example.com', installed=True,
+        existing={})
+    steps = hosts.plan(state)
+    golden.plan(request, steps)
+    assert [s.key for s in of(steps, SetProps)] == ['pc']
+    assert [(s.key, s.obj) for s in steps if getattr(s, 'key', None) == 'hosts.conflict'] == [
+        ('hosts.conflict', {'host': 'pc.example.net'})]
