@@ -543,3 +543,169 @@ def test_install_file_the_copy_is_private_until_its_mode_is_set(tmp_path, monkey
         os.umask(0o022)
     assert seen == [0o600]
     assert stat.S_IMODE(os.stat(str(tmp_path / 'dst')).st_mode) == 0o777
+
+
+# -- write_bytes: a table of what is there before -> what the call says and leaves -------
+
+def _lstat_of(path):
+    st = os.lstat(path)
+    return st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)
+
+
+WRITE_CASES = [
+    # name, before (None, bytes, ('link',)), mode, owner, backup -> status, backup kept
+    ('absent', None, 0o644, (0, 0), False, 'written', None),
+    ('same bytes, mode, owner', b'data', 0o644, (0, 0), False, 'unchanged', None),
+    ('same bytes, other mode', b'data', 0o600, (0, 0), False, 'written', None),
+    ('same bytes, other owner', b'data', 0o644, (1234, 1234), False, 'written', None),
+    ('same bytes, any owner', b'data', 0o644, None, False, 'unchanged', None),
+    ('same size, other bytes', b'DATA', 0o644, (0, 0), False, 'written', None),
+    ('other size', b'longer data', 0o644, (0, 0), False, 'written', None),
+    ('other bytes, backup', b'old', 0o644, (0, 0), True, 'replaced', b'old'),
+    ('absent, backup', None, 0o644, (0, 0), True, 'written', None),
+    ('a symlink there', ('link',), 0o644, (0, 0), False, 'written', None),
+]
+
+
+@pytest.mark.parametrize('case, before, mode, owner, backup, status, kept', WRITE_CASES,
+                         ids=[c[0] for c in WRITE_CASES])
+def test_write_bytes(tmp_path, case, before, mode, owner, backup, status, kept):
+    from nethserver_migration.fileops import BACKUP, write_bytes
+    dst = str(tmp_path / 'etc' / 'file')
+    victim = tmp_path / 'victim'
+    victim.write_bytes(b'victim')
+    os.makedirs(os.path.dirname(dst))
+    if before == ('link',):
+        os.symlink(str(victim), dst)
+    elif before is not None:
+        with open(dst, 'wb') as stream:
+            stream.write(before)
+        os.chmod(dst, 0o644)
+    assert write_bytes(dst, b'data', mode, owner, backup) == status
+    with open(dst, 'rb') as stream:
+        assert stream.read() == b'data'
+    assert not os.path.islink(dst)
+    assert _lstat_of(dst) == ((owner or (0, 0)) + (mode,))
+    assert victim.read_bytes() == b'victim'
+    if kept is None:
+        assert not os.path.lexists(dst + BACKUP)
+    else:
+        assert (tmp_path / 'etc' / ('file' + BACKUP)).read_bytes() == kept
+    assert [n for n in os.listdir(os.path.dirname(dst)) if 'migrating' in n] == []
+
+
+def test_write_bytes_keeps_the_first_backup_and_makes_its_folder(tmp_path):
+    from nethserver_migration.fileops import BACKUP, write_bytes
+    dst = str(tmp_path / 'new' / 'file')
+    os.umask(0o022)
+    assert write_bytes(dst, b'one') == 'written'
+    assert _lstat_of(dst) == (0, 0, 0o644)
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'new')).st_mode) == 0o755
+    assert write_bytes(dst, b'two', backup=True) == 'replaced'
+    assert write_bytes(dst, b'three', backup=True) == 'replaced'
+    with open(dst + BACKUP, 'rb') as stream:
+        assert stream.read() == b'one'          # the destination's own, never lost
+
+
+def test_install_file_fixes_mode_and_owner_of_the_same_bytes(tmp_path):
+    from nethserver_migration.fileops import install_file
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    src.write_text('same')
+    dst.write_text('same')
+    os.chown(str(dst), 1234, 5678)
+    os.chmod(str(dst), 0o666)
+    assert install_file(str(src), str(dst), mode=0o640, owner=(4321, 8765)) == \
+        ('unchanged', str(dst))
+    assert _lstat_of(str(dst)) == (4321, 8765, 0o640)
+    os.chown(str(dst), 1234, 5678)
+    assert install_file(str(src), str(dst), mode=0o640, owner=None) == ('unchanged', str(dst))
+    assert _lstat_of(str(dst)) == (1234, 5678, 0o640)
+
+
+# -- set_acls: an access ACL of the three base entries is the mode itself -----------------
+
+@pytest.mark.parametrize('perms, applied', [((7, 5, 1), 0), ((7, 5, 0), 1), ((7, 4, 1), 1),
+                                             ((6, 5, 1), 1)])
+def test_a_base_only_access_acl_is_compared_with_the_mode(tmp_path, perms, applied):
+    from nethserver_migration import acls
+    from nethserver_migration.fileops import set_acls
+    (tmp_path / 'f').write_text('x')
+    os.chmod(str(tmp_path / 'f'), 0o751)
+    tags, undef = acls.TAGS, acls.UNDEFINED_ID
+    value = acls.xattr([(tags['user'], undef, perms[0]), (tags['group'], undef, perms[1]),
+                        (tags['other'], undef, perms[2])])
+    result = set_acls(str(tmp_path), [(('f',), value, None)])
+    assert (result.applied, result.unchanged, result.errors) == (applied, 1 - applied, [])
+    want = (perms[0] << 6) | (perms[1] << 3) | perms[2]
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'f')).st_mode) == want
+
+
+def test_set_acls_refusals_say_why(tmp_path):
+    from nethserver_migration.fileops import set_acls
+    (tmp_path / 'f').write_text('x')
+    os.mkfifo(str(tmp_path / 'fifo'))
+    result = set_acls(str(tmp_path), [(('f', 'below'), b'x', None), (('fifo',), b'x', None),
+                                      (('gone', 'x'), b'x', None)])
+    assert result.refused == [(str(tmp_path / 'f' / 'below'), 'not a directory'),
+                              (str(tmp_path / 'fifo'), 'a special file')]
+    assert result.missing == [str(tmp_path / 'gone' / 'x')]
+
+
+# -- the mailbox helpers: owner, 0600/0700, no ACL -----------------------------------------
+
+def _acl_names(path):
+    return [n for n in os.listxattr(path, follow_symlinks=False)
+            if n.startswith('system.posix_acl')]
+
+
+def test_make_private_takes_group_and_others_away_and_every_acl(tmp_path):
+    import subprocess
+    from nethserver_migration.fileops import make_private
+    root = tmp_path / 'home'
+    (root / 'Maildir' / 'cur').mkdir(parents=True)
+    (root / 'Maildir' / 'cur' / 'm1').write_text('x')
+    (root / 'notes').write_text('y')
+    os.chmod(str(root / 'notes'), 0o754)
+    os.chmod(str(root / 'Maildir' / 'cur' / 'm1'), 0o600)
+    os.chown(str(root / 'Maildir' / 'cur' / 'm1'), 1001, 1000)
+    (root / 'owner-only').write_text('z')             # root's, but already 0600
+    os.chmod(str(root / 'owner-only'), 0o600)
+    (root / 'mode-only').write_text('w')              # the user's, but 0640
+    os.chown(str(root / 'mode-only'), 1001, 1000)
+    os.chmod(str(root / 'mode-only'), 0o640)
+    os.symlink('/etc/passwd', str(root / 'link'))
+    subprocess.run(['setfacl', '-m', 'u:4321:rwx', '-m', 'd:u:4321:rwx', str(root)], check=True)
+    subprocess.run(['setfacl', '-m', 'u:4321:r', str(root / 'notes')], check=True)
+    make_private(str(root), (1001, 1000))
+    for rel, mode in (('', 0o700), ('Maildir', 0o700), ('Maildir/cur', 0o700),
+                      ('notes', 0o700), ('Maildir/cur/m1', 0o600), ('owner-only', 0o600),
+                      ('mode-only', 0o600)):
+        path = os.path.join(str(root), rel)
+        assert _lstat_of(path) == (1001, 1000, mode), rel
+        assert _acl_names(path) == [], rel
+    assert os.lstat('/etc/passwd').st_uid == 0          # the link was not followed
+
+
+def test_private_dir_and_active_sieve(tmp_path):
+    from nethserver_migration.fileops import active_sieve, private_dir
+    home = tmp_path / 'home'
+    private_dir(str(home / 'sieve'), (1001, 1000))
+    assert _lstat_of(str(home / 'sieve')) == (1001, 1000, 0o700)
+    assert active_sieve(str(home), 'main.sieve', (1001, 1000)) is False     # no script
+    (home / 'sieve' / 'main.sieve').write_text('keep;')
+    assert active_sieve(str(home), 'main.sieve', (1001, 1000)) is True
+    link = str(home / '.dovecot.sieve')
+    assert os.readlink(link) == 'sieve/main.sieve'
+    assert os.lstat(link).st_uid == 1001
+    assert active_sieve(str(home), 'main.sieve', (1001, 1000)) is False     # already there
+
+
+def test_maildir_folders_are_dot_folders_with_cur_or_new(tmp_path):
+    from nethserver_migration.fileops import maildir_folders
+    root = tmp_path / 'Maildir'
+    for rel in ('cur', '.Sent/cur', '.Drafts/new', '.Empty', 'plain/cur', '.Trash/tmp'):
+        (root / rel).mkdir(parents=True)
+    (root / '.file').write_text('')
+    os.symlink(str(root / '.Sent'), str(root / '.Linked'))
+    assert maildir_folders(str(root)) == ['', '.Drafts', '.Sent']
+    assert maildir_folders(str(tmp_path / 'none')) == []
