@@ -171,3 +171,26 @@ def test_ejabberd_access_it_cannot_map_and_values_it_cannot_store(request):
         {'setting': 'ejabberd access'}, {'setting': 'ejabberd status'}]
     assert not of(steps, SetProps)
     assert of(steps, Signal) == [Signal('nethserver-ejabberd-update', (), 'ejabberd')]
+
+
+def test_services_words_that_list_several(request):
+    state = svc_state(timezone='', ntp_server='ntp1.example.net,ntp2.example.net',
+                      printers=['hall', 'lab'],
+                      ejabberd={'access': 'everyone', 'status': 'en|abled', 'Old': '1',
+                                'Older': '2'})
+    steps = services.plan(state)
+    golden.plan(request, steps)
+    assert [s.props for s in of(steps, SetProps) if s.key == 'chronyd'] == [
+        {'NTPServer': 'ntp1.example.net,ntp2.example.net'}]
+    assert [s.obj for s in steps if getattr(s, 'key', None) and hasattr(s, 'obj')] == [
+        {'printers': 'hall, lab'}, {'setting': 'ejabberd access'},
+        {'setting': 'ejabberd status'}]
+
+
+def test_services_read_without_a_time_zone(sme_tree):
+    from nethserver_migration import esmithdb
+    from nethserver_migration.source import SourceTree
+    from tests.unit.fakes import FakeDestination
+    esmithdb.Database(str(sme_tree / 'home' / 'e-smith' / 'db' / 'configuration'),
+                      readonly=False).delete('TimeZone')
+    assert services.read(SourceTree(str(sme_tree)), FakeDestination()).timezone == ''
