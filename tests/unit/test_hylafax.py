@@ -185,3 +185,84 @@ def test_the_tree_is_merged_as_copies_without_the_counters():
     # copies: a hard link would share the inode (and uucp's owner) with the staging tree;
     # seqf: the counters are decided apart (the larger wins)
     assert seen == {'exclude': ('seqf',), 'link': False}
+
+
+def test_every_setting_nethserver_hylafax_knows_is_taken():
+    props = dict((k, 'v-' + k) for k in hylafax.KNOWN)
+    props.update({'Auth': 'yes', 'type': 'service', 'PrintReceived': 'x', 'PrinterName': 'hp'})
+    steps = hylafax.plan(facts(props=props, here={}))
+    want = dict((k, 'v-' + k) for k in hylafax.KNOWN)
+    want.update({'PrinterName': 'hp', 'PrintReceived': 'enabled'})
+    assert steps[0].props == want
+    # the dropped ones are neither taken nor listed as unknown
+    assert [type(s).__name__ for s in steps] == ['SetProps', 'Signal']
+
+
+@pytest.mark.parametrize('kw, message, severity', [
+    (dict(props=None), 'HylaFAX: the source has no hylafax record, nothing to migrate', 'info'),
+    (dict(uucp=None), 'HylaFAX: this server has no uucp user: nothing migrated', 'error'),
+    (dict(props={'Legacy': '1', 'status': 'enabled'}, here={'status': 'enabled'}),
+     'HylaFAX: source settings nethserver-hylafax does not have, not migrated: Legacy',
+     'notice'),
+])
+def test_the_words_of_the_plan(kw, message, severity):
+    notes = [s for s in hylafax.plan(facts(**kw)) if hasattr(s, 'severity')]
+    assert [(n.message, n.severity) for n in notes] == [(message, severity)]
+    if kw.get('uucp', UUCP) is None:
+        assert notes[0].remediation == 'yum reinstall hylafax+, then run the import again'
+
+
+def _rep():
+    return Reporter('nethserver-migration-hylafax', stream=io.StringIO(),
+                    report_dir='/nonexistent')
+
+
+@pytest.mark.parametrize('placed, changed', [(0, 0), (1, 1), (2, 1)])
+def test_a_tree_changed_something_only_when_it_placed_files(placed, changed):
+    result = MergeResult()
+    result.copied = ['/d/f{}'.format(i) for i in range(placed)]
+    rep = _rep()
+    assert apply([hylafax.FaxTree('sent', '/s', '/d', UUCP)],
+                 FakeDestination(answers={'merge_tree': result}), rep) == changed
+    assert rep.stream.getvalue().splitlines()[-1].endswith(
+        'HylaFAX sent: {} files placed, 0 already there'.format(placed))
+
+
+def test_the_counter_handlers_say_whether_they_changed_something():
+    rep = _rep()
+    dest = FakeDestination(stats={'/var/spool/hylafax/recvq': object()})
+    assert apply([hylafax.SeqFile('recvq', '/var/spool/hylafax/recvq/seqf', 42, UUCP)],
+                 dest, rep) == 1
+    assert rep.stream.getvalue().splitlines()[-1].endswith('HylaFAX recvq counter: 42')
+    rep = _rep()
+    assert apply([hylafax.SeqFile('recvq', '/var/spool/hylafax/recvq/seqf', 42, UUCP)],
+                 FakeDestination(), rep) == 0
+    (found,) = rep.findings
+    assert (found.severity, found.message, found.remediation) == (
+        'warning', 'HylaFAX: /var/spool/hylafax/recvq is missing here: the recvq counter '
+        '(42) is not written', 'yum reinstall hylafax+, then run the import again')
+
+
+def test_a_failing_tree_or_counter_is_that_items_error():
+    rep = _rep()
+    dest = FakeDestination(fail={('merge_tree', None)},
+                           stats={'/var/spool/hylafax/sendq': object()})
+    dest.write_owned = lambda *args: (_ for _ in ()).throw(OSError(13, 'Permission denied'))
+    apply([hylafax.FaxTree('sent', '/s', '/d', UUCP),
+           hylafax.SeqFile('sendq', '/var/spool/hylafax/sendq/seqf', 7, UUCP)], dest, rep)
+    assert [(f.key, f.obj) for f in rep.findings] == [
+        ('hylafax.files-failed', {'folder': 'sent'}), ('hylafax.seqf-failed', {'queue': 'sendq'})]
+
+
+def test_read_takes_each_queue_and_the_sentm_folder(sme_tree):
+    spool = sme_tree / 'home' / 'e-smith' / 'hylafax'
+    for queue in hylafax.QUEUES:
+        (spool / queue).mkdir(parents=True)
+        (spool / queue / 'seqf').write_bytes(b'5\n')
+    (sme_tree / 'home' / 'e-smith' / 'fax' / 'docs' / 'sentm').mkdir(parents=True)
+    facts_ = hylafax.read(SourceTree(str(sme_tree)), FakeDestination())
+    assert [q for q, _v, _h, _d in facts_.seqf] == ['log', 'sendq', 'docq', 'recvq']
+    # recvq is a queue and a tree (its received faxes); sentm a folder of the documents
+    assert [t[0] for t in facts_.trees] == ['sentm', 'recvq']
+    assert facts_.trees[0][2] == '/var/lib/nethserver/fax/docs/sentm'
+    assert hylafax._number(b'\xff12') is None
