@@ -132,3 +132,24 @@ def test_locate_refuses_paths_out_of_the_tree(sme_tree):
     assert certificates.locate(source, '/home/e-smith/ssl.crt/x.crt') == (None, 'missing')
     found, problem = certificates.locate(source, '/etc/passwd')
     assert problem is None and found == str(sme_tree / 'etc' / 'passwd')
+
+
+@pytest.mark.parametrize('custom', ['crt', 'key'])
+def test_one_custom_file_makes_it_custom_whatever_the_name(request, custom):
+    """modSSL crt or key alone set: a custom certificate (the other half is SME's default
+    file), installed even when the source's name is not this server's."""
+    path = '/etc/custom/h.' + custom
+    steps = certificates.plan(cert_facts({custom: src(path)}, hostname='other.d'))
+    golden.plan(request, steps)
+    assert keys(steps) == []
+    assert [s.dst for s in of(steps, WriteFile)] == (
+        ['/etc/pki/tls/certs/h.crt', '/etc/pki/tls/private/h.d.key'] if custom == 'crt' else
+        ['/etc/pki/tls/certs/h.d.crt', '/etc/pki/tls/private/h.key'])
+
+
+def test_a_file_name_that_cannot_be_one_is_refused(request):
+    steps = certificates.plan(cert_facts({'crt': src('/etc/custom/bad\nname.crt')}))
+    golden.plan(request, steps)
+    assert [(s.key, s.severity, s.obj) for s in of(steps, Note) if s.key] == [
+        ('certificate.path-refused', 'warning', {'file': '/etc/custom/bad\nname.crt'})]
+    assert not of(steps, (WriteFile, SetProps, Signal))
