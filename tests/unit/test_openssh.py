@@ -151,3 +151,57 @@ def test_sshd_values_checked_one_by_one(request, sshd, written, bad):
     assert [s.obj['setting'] for s in steps
             if getattr(s, 'key', None) == 'config.bad-value'] == bad
     assert of(steps, Signal) == [Signal('nethserver-openssh-update', (), 'sshd')]
+
+
+@pytest.mark.parametrize('name, value', [
+    ('PermitRootLogin', v) for v in ('yes', 'no', 'without-password', 'prohibit-password',
+                                     'forced-commands-only')] + [
+    ('PasswordAuthentication', 'yes'), ('PasswordAuthentication', 'no')])
+def test_sshd_every_valid_value_is_taken(name, value):
+    steps = openssh.plan(ssh_state({name: value}))
+    assert [s.props for s in of(steps, SetProps)] == [{name: value}]
+
+
+def test_sshd_host_keys_without_an_sshd_record(request):
+    ecdsa = openssh.HostKey(b'ec-private', b'ecdsa-sha2-nistp256 AAAAec root@sme\n',
+                            'ecdsa-sha2-nistp256 AAAAec')
+    half = openssh.HostKey(b'rsa-private', None, None)
+    steps = openssh.plan(ssh_state(None, {'ssh_host_rsa_key': half,
+                                          'ssh_host_ecdsa_key': ecdsa}))
+    golden.plan(request, steps)
+    assert [s.dst for s in of(steps, WriteFile)] == ['/etc/ssh/ssh_host_ecdsa_key',
+                                                      '/etc/ssh/ssh_host_ecdsa_key.pub']
+    assert keys(steps) == ['sshd.host-key-incomplete']
+    only_public = openssh.plan(ssh_state(None, {'ssh_host_rsa_key': openssh.HostKey(
+        None, b'ssh-rsa AAAA\n', None)}))
+    assert keys(only_public) == ['sshd.host-key-incomplete']
+
+
+def test_sshd_lists_what_it_leaves(request):
+    obsolete = openssh.HostKey(b'dsa', b'ssh-dss AAAA\n', None)
+    steps = openssh.plan(ssh_state({'Foo': '1', 'Bar': '2'},
+                                   {'ssh_host_dsa_key': obsolete, 'ssh_host_key': obsolete}))
+    golden.plan(request, steps)
+    texts = [s.message for s in of(steps, Note)]
+    assert 'sshd: Bar, Foo not migrated (not NethServer 7 settings)' in texts
+    assert 'SSH host keys ssh_host_dsa_key, ssh_host_key: obsolete (DSA, SSH-1), not migrated' \
+        in texts
+    # obsolete keys alone: the source still had none to migrate, and that is said
+    assert any(t.startswith('SSH host keys: none in the source tree') for t in texts)
+
+
+def test_sshd_nothing_at_all(request):
+    steps = openssh.plan(ssh_state(None))
+    golden.plan(request, steps)
+    assert [s.message for s in steps] == ['sshd: the source has no sshd settings and no host '
+                                          'keys']
+
+
+@pytest.mark.parametrize('size, why', [
+    (openssh.MAX_KEY_BYTES, None), (openssh.MAX_KEY_BYTES + 1, 'larger than 64 KiB')])
+def test_host_key_size_limit_is_inclusive(size, why):
+    private = b'k' * size
+    public = b'ssh-rsa AAAArsa \xff comment\n'
+    assert openssh._key_problem(openssh.HostKey(private, public, 'ssh-rsa AAAArsa')) == why
+    assert openssh._key_problem(openssh.HostKey(b'k', b'p' * size, 'x')) == (
+        why or 'the .pub file is not the public half of the private key')
