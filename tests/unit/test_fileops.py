@@ -709,3 +709,16 @@ def test_maildir_folders_are_dot_folders_with_cur_or_new(tmp_path):
     os.symlink(str(root / '.Sent'), str(root / '.Linked'))
     assert maildir_folders(str(root)) == ['', '.Drafts', '.Sent']
     assert maildir_folders(str(tmp_path / 'none')) == []
+
+
+def test_write_bytes_and_move_into_defaults(tmp_path):
+    from nethserver_migration.fileops import BACKUP, move_into, write_bytes
+    dst = str(tmp_path / 'file')
+    with open(dst, 'wb') as stream:
+        stream.write(b'old')
+    assert write_bytes(dst, b'new') == 'written'         # no backup unless asked
+    assert not os.path.lexists(dst + BACKUP)
+    (tmp_path / 'a.log').write_text('a')
+    moved = move_into([str(tmp_path / 'a.log')], str(tmp_path / 'logs'))
+    assert moved == [(str(tmp_path / 'a.log'), str(tmp_path / 'logs' / 'a.log'))]
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'logs')).st_mode) == 0o700
