@@ -72,3 +72,26 @@ def test_proxypass_read(sme_tree):
         {'app': {'Target': 'http://10.0.0.3/'}})
     assert proxypass.read(source, FakeDestination(modules=())) == proxypass.Facts(
         source.root, [('wiki', {'Target': 'http://10.0.0.2/'})], False, {})
+
+
+@pytest.mark.parametrize('props, why', [
+    ({'HTTP': 'maybe'}, 'HTTP must be yes or no'),
+    ({'HTTPS': 'on'}, 'HTTPS must be yes or no'),
+    ({'Description': 'd' * 256}, None),
+    ({'Description': 'd' * 257}, 'the Description is too long or holds a control character'),
+    ({'Description': 'a b \x80'}, None),
+    ({'Description': 'a\x1fb'}, 'the Description is too long or holds a control character'),
+    ({'Description': 'a\x7fb'}, 'the Description is too long or holds a control character'),
+])
+def test_proxypass_each_property_exactly(props, why):
+    props = dict(props, Target='http://10.0.0.2/')
+    assert proxypass.problem('wiki', props) == why
+
+
+def test_proxypass_nothing_or_no_module(request):
+    steps = proxypass.plan(proxypass.Facts('/x', [], True, {}))
+    golden.plan(request, steps, 'none')
+    steps = proxypass.plan(proxypass.Facts(
+        '/x', [('wiki', {'Target': 'http://a/'}), ('app', {'Target': 'http://b/'})], False, {}))
+    golden.plan(request, steps, 'no module')
+    assert [s.obj for s in steps] == [{'module': 'nethserver-httpd'}]
