@@ -175,6 +175,66 @@ def test_copies_through_tmp_when_it_cannot_link(tmp_path):
     assert os.listdir(os.path.join(dest, 'tmp')) == []
 
 
+def test_what_is_refused_says_why_and_the_rest_goes_on(tmp_path):
+    # each refused message sorts before a good one: the good ones are still placed
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/b:2,S': 'B', 'cur/d:2,S': 'D', 'new/f': 'F'}})
+    os.symlink('/etc/passwd', os.path.join(source, 'cur', 'a:2,S'))
+    secret = tmp_path / 'secret'
+    secret.write_text('outside')
+    os.link(str(secret), os.path.join(source, 'cur', 'c:2,S'))
+    os.mkfifo(os.path.join(source, 'new', 'e'))
+    result = fileops.merge_maildir(source, dest, ME)
+    assert sorted(os.listdir(os.path.join(dest, 'cur'))) == ['b:2,S', 'd:2,S']
+    assert os.listdir(os.path.join(dest, 'new')) == ['f']
+    assert result.skipped == [
+        (os.path.join(source, 'cur', 'a:2,S'),
+         'not a regular file (a symlink or a special file): not copied'),
+        (os.path.join(source, 'new', 'e'),
+         'not a regular file (a symlink or a special file): not copied'),
+        (os.path.join(source, 'cur', 'c:2,S'),
+         'a hard link to a file outside the mailbox: not migrated')]
+    assert (result.placed, result.errors) == (3, [])
+
+
+def test_a_message_that_cannot_be_placed_fails_alone(tmp_path):
+    # a copy goes through tmp/ under a longer name: a 250-byte name cannot, the next can
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    long_name = 'a' * 246 + ':2,S'
+    build(source, {'': {'cur/' + long_name: 'L', 'cur/b:2,S': 'B'}})
+    result = fileops.merge_maildir(source, dest, ME, link=False)
+    assert os.listdir(os.path.join(dest, 'cur')) == ['b:2,S']
+    assert [(p, 'too long' in why) for p, why in result.errors] == [
+        (os.path.join(source, 'cur', long_name), True)]
+    assert (result.placed, result.bytes, os.listdir(os.path.join(dest, 'tmp'))) == (1, 1, [])
+
+
+def test_undecodable_bytes_in_its_text_files_are_kept(tmp_path):
+    # a Latin-1 folder name in the subscriptions, a Latin-1 keyword: carried byte for byte
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/a:2,S': 'A'}})
+    with open(os.path.join(source, 'subscriptions'), 'wb') as f:
+        f.write(b'Caf\xe9\nSent\n')
+    with open(os.path.join(source, 'dovecot-keywords'), 'wb') as f:
+        f.write(b'0 \xe9t\xe9\n')
+    fileops.merge_maildir(source, dest, ME)
+    with open(os.path.join(dest, 'subscriptions'), 'rb') as f:
+        assert f.read() == b'Caf\xe9\nSent\n'
+    with open(os.path.join(dest, 'dovecot-keywords'), 'rb') as f:
+        assert f.read() == b'0 \xe9t\xe9\n'
+    st = os.stat(os.path.join(dest, 'dovecot-keywords'))
+    assert (stat.S_IMODE(st.st_mode), st.st_uid) == (0o600, ME[0])
+
+
+def test_a_destination_uid_list_it_cannot_read_is_left_to_dovecot(tmp_path):
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/a:2,S': 'A', 'dovecot-uidlist': '3 V100 N2\n1 :a\n'}})
+    build(dest, {'': {'dovecot-uidlist': 'garbage\n'}})
+    fileops.merge_maildir(source, dest, ME)
+    assert open(os.path.join(dest, 'dovecot-uidlist')).read() == 'garbage\n'
+    assert os.listdir(os.path.join(dest, 'cur')) == ['a:2,S']
+
+
 # -- the plan -------------------------------------------------------------------------------
 
 def facts(sources, spam='Junk', installed=True, owner=(990, 987)):
