@@ -152,29 +152,54 @@ def hostile(path, members):
 
 
 HOSTILE = [
-    ('traversal', [member('../../outside.txt')], 'climbs out'),
-    ('traversal inside', [member('home/../../outside.txt')], 'climbs out'),
-    ('absolute', [member('/tmp/outside.txt')], 'absolute'),
-    ('symlink out', [member('home/x', tarfile.SYMTYPE, linkname='/etc')], 'outside the tree'),
-    ('symlink up', [member('home/x', tarfile.SYMTYPE, linkname='../../..')],
-     'outside the tree'),
+    # (case, members, the member refused, why: word for word)
+    ('traversal', [member('../../outside.txt')], '../../outside.txt',
+     'the path climbs out with ".."'),
+    ('traversal inside', [member('home/../../outside.txt')], 'home/../../outside.txt',
+     'the path climbs out with ".."'),
+    ('absolute', [member('/tmp/outside.txt')], '/tmp/outside.txt', 'an absolute path'),
+    ('symlink out', [member('home/x', tarfile.SYMTYPE, linkname='/etc')], 'home/x',
+     "a symlink to '/etc', outside the tree"),
+    ('symlink up', [member('home/x', tarfile.SYMTYPE, linkname='../../..')], 'home/x',
+     "a symlink to '../../..', outside the tree"),
+    ('symlink to nothing', [member('home/x', tarfile.SYMTYPE, linkname='')], 'home/x',
+     "a symlink to '', outside the tree"),
     ('write through a symlink it made', [member('home', tarfile.DIRTYPE),
                                          member('home/l', tarfile.SYMTYPE, linkname='.'),
-                                         member('home/l/file.txt')], 'symbolic link'),
+                                         member('home/l/file.txt')], 'home/l/file.txt',
+     'home/l is a symbolic link or not a directory: nothing is written through it'),
     ('hard link out', [member('home/h', tarfile.LNKTYPE, linkname='../../etc/passwd')],
-     'climbs out'),
+     'home/h', 'the path climbs out with ".."'),
     ('hard link to nothing extracted', [member('home/h', tarfile.LNKTYPE,
-                                               linkname='etc/passwd')], 'not a file'),
-    ('device', [member('home/dev', tarfile.CHRTYPE)], 'device'),
-    ('fifo', [member('home/fifo', tarfile.FIFOTYPE)], 'FIFO'),
-    ('newline in a name', [member('home/evil\nname')], 'line break'),
+                                               linkname='etc/passwd')], 'home/h',
+     "a hard link to 'etc/passwd', which is not a file this archive put in the tree"),
+    ('hard link to a directory', [member('home/d', tarfile.DIRTYPE),
+                                  member('home/h', tarfile.LNKTYPE, linkname='home/d')],
+     'home/h', "a hard link to 'home/d', which is not a file this archive put in the tree"),
+    ('device', [member('home/dev', tarfile.CHRTYPE)], 'home/dev', 'a device node'),
+    ('block device', [member('home/blk', tarfile.BLKTYPE)], 'home/blk', 'a device node'),
+    ('fifo', [member('home/fifo', tarfile.FIFOTYPE)], 'home/fifo', 'a FIFO'),
+    ('unknown type', [member('home/c', b'Z')], 'home/c',
+     'a member of an unknown type'),
+    ('newline in a name', [member('home/evil\nname')], 'home/evil\nname',
+     'its name holds a line break'),
+    ('carriage return in a name', [member('home/evil\rname')], 'home/evil\rname',
+     'its name holds a line break'),
+    ('a temporary name of this tool', [member('home/x.migration-extract')],
+     'home/x.migration-extract', "its name ends like this tool's temporary files"),
     ('a directory replaced by a file', [member('home', tarfile.DIRTYPE), member('home')],
-     'directory of that name'),
+     'home', 'a directory of that name is already there'),
+    ('a file replaced by a directory', [member('home/f'), member('home/f', tarfile.DIRTYPE)],
+     'home/f', 'a file or symlink of that name is already there'),
+    ('a symlink replaced by a directory', [
+        member('home/s', tarfile.SYMTYPE, linkname='e-smith'),
+        member('home/s', tarfile.DIRTYPE)], 'home/s',
+     'a file or symlink of that name is already there'),
 ]
 
 
-@pytest.mark.parametrize('case, members, why', HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_hostile_members_are_refused_and_nothing_leaves(tmp_path, case, members, why):
+@pytest.mark.parametrize('case, members, name, why', HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_members_are_refused_and_nothing_leaves(tmp_path, case, members, name, why):
     hostile(tmp_path / 'evil.tgz', members + [member('home/e-smith/ok.txt')])
     dest = tmp_path / 'box' / 'dst'
     dest.parent.mkdir()
@@ -182,10 +207,12 @@ def test_hostile_members_are_refused_and_nothing_leaves(tmp_path, case, members,
     status, out = run(tmp_path / 'evil.tgz', dest)
     assert status == extract.EXIT_REFUSED, out
     refused = [l for l in out.splitlines() if l.startswith('migration-extract: refused')]
-    assert len(refused) == 1 and why in refused[0], out
+    # repr(): a line break in a name is shown as \n, never cut into two lines
+    assert refused == ['migration-extract: refused {!r}: {}'.format(name, why)], out
     assert sorted(os.listdir(str(tmp_path))) == before      # nothing beside DIR
     assert os.listdir(str(tmp_path / 'box')) == ['dst']
     assert (dest / 'home' / 'e-smith' / 'ok.txt').read_text() == 'x'   # the rest goes on
+    assert out.splitlines()[-1].endswith(', 1 refused')
 
 
 def test_a_symlink_chain_that_leaves_is_removed_at_the_end(tmp_path):
@@ -247,3 +274,425 @@ def test_parse_acl_text():
     assert entries[1] == extract.acls.Entry('user', '5001', 6)
     with pytest.raises(ValueError):
         extract.parse_acl_text('user::rwz')
+
+
+# -- the pieces, as tables -----------------------------------------------------------------
+
+@pytest.mark.parametrize('name, parts', [
+    ('a/./b//c/', ['a', 'b', 'c']), ('.', []), ('./', []), ('', []),
+    ('x.migration-extract/y', ['x.migration-extract', 'y'])])
+def test_parts_of(name, parts):
+    assert extract.parts_of(name) == parts
+
+
+@pytest.mark.parametrize('name, why', [
+    ('a\0b', 'its name holds a NUL byte'), ('a\nb', 'its name holds a line break'),
+    ('a\rb', 'its name holds a line break'), ('/a', 'an absolute path'),
+    ('a/../../b', 'the path climbs out with ".."'), ('a/..', 'the path climbs out with ".."'),
+    ('a/b.migration-extract', "its name ends like this tool's temporary files")])
+def test_parts_of_refuses(name, why):
+    with pytest.raises(extract.Refused) as exc:
+        extract.parts_of(name)
+    assert str(exc.value) == why
+
+
+@pytest.mark.parametrize('parts, target, ok', [
+    (['a'], '..', False), (['a', 'b'], '..', True), (['a'], 'x/../..', False),
+    (['a'], 'x/..', True), (['a'], 'b\0', False), (['a'], './/.', True),
+    (['a', 'b', 'c'], '../../x', True), (['a', 'b', 'c'], '../../../x', False)])
+def test_link_inside_depths(parts, target, ok):
+    if ok:
+        assert extract.link_inside(parts, target) is None
+    else:
+        with pytest.raises(extract.Refused) as exc:
+            extract.link_inside(parts, target)
+        assert str(exc.value) == 'a symlink to {!r}, outside the tree'.format(target)
+
+
+USTAR = b'\0' * 257 + b'ustar'
+
+
+@pytest.mark.parametrize('head, argv', [
+    (b'\x1f\x8b\x08\x00', ['gzip', '-dc']), (b'\xfd7zXZ\x00\x00', ['xz', '-dc']),
+    (b'BZh91AY', ['bzip2', '-dc']), (USTAR, []), (USTAR + b'\0' * 250, []),
+    (USTAR[:-1], None), (b'\0' * 256 + b'ustar', None), (b'\xfd7zXZ', None),
+    (b'PK\x03\x04', None), (b'', None)])
+def test_detect(head, argv):
+    assert extract.detect(head) == argv
+
+
+E = extract.acls.Entry
+
+
+@pytest.mark.parametrize('text, entries', [
+    ('user::rw-\ngroup::r--\nother::---', [E('user', '', 6), E('group', '', 4),
+                                            E('other', '', 0)]),
+    (' user::rwx , ,other::r-x\n', [E('user', '', 7), E('other', '', 5)]),
+    ('user:alice:-w-:', [E('user', 'alice', 2)]),
+    ('user:alice:--x:5001', [E('user', '5001', 1)]),
+    ('group:sales:r--,mask::rwx', [E('group', 'sales', 4), E('mask', '', 7)])])
+def test_parse_acl_text_table(text, entries):
+    assert extract.parse_acl_text(text) == entries
+
+
+@pytest.mark.parametrize('item', [
+    'user:rw-', 'user:a:rw-:1:2', 'bogus::rw-', 'u::rw-', 'user::rw', 'user::rwxx',
+    'user::wr-', 'user::r-r', 'user::rwr', 'user::-rx'])
+def test_parse_acl_text_refuses(item):
+    with pytest.raises(ValueError) as exc:
+        extract.parse_acl_text('other::r--,' + item)
+    assert str(exc.value) == 'not an ACL entry: {!r}'.format(item)
+
+
+# -- the command's words and exit codes ----------------------------------------------------
+
+def test_usage_errors_say_what_is_wrong(tmp_path, capsys):
+    missing = str(tmp_path / 'missing')
+    assert run(missing, tmp_path / 'dst')[0] == extract.EXIT_USAGE
+    assert capsys.readouterr().err == 'migration-extract: {}: no such archive\n'.format(missing)
+    hostile(tmp_path / 'a.tgz', [member('home/f')])
+    (tmp_path / 'file').write_text('x')
+    assert run(tmp_path / 'a.tgz', tmp_path / 'file')[0] == extract.EXIT_USAGE
+    assert capsys.readouterr().err == 'migration-extract: {} exists and is not a ' \
+        'directory\n'.format(tmp_path / 'file')
+    os.symlink(str(tmp_path / 'nowhere'), str(tmp_path / 'dangling'))
+    assert run(tmp_path / 'a.tgz', tmp_path / 'dangling')[0] == extract.EXIT_USAGE
+    assert 'exists and is not a directory' in capsys.readouterr().err
+    (tmp_path / 'full').mkdir()
+    (tmp_path / 'full' / 'x').write_text('x')
+    assert run(tmp_path / 'a.tgz', tmp_path / 'full')[0] == extract.EXIT_USAGE
+    assert capsys.readouterr().err == (
+        'migration-extract: {} is not empty: give an empty directory, or --force to extract '
+        'into it (to resume an interrupted run)\n'.format(tmp_path / 'full'))
+    (tmp_path / 'junk').write_bytes(b'PK\x03\x04 not a tar')
+    assert run(tmp_path / 'junk', tmp_path / 'dst')[0] == extract.EXIT_USAGE
+    assert capsys.readouterr().err == 'migration-extract: {} is not a tar archive (nor gzip, ' \
+        'xz or bzip2 compressed)\n'.format(tmp_path / 'junk')
+    assert extract.main(['--bogus'], stream=io.StringIO()) == extract.EXIT_USAGE
+    assert extract.main([], stream=io.StringIO()) == extract.EXIT_USAGE
+
+
+def test_help_tells_the_exit_codes(capsys):
+    assert extract.main(['--help'], stream=io.StringIO()) == extract.EXIT_OK
+    out = ' '.join(capsys.readouterr().out.split())
+    assert 'usage: migration-extract [-h] [--force] [--no-check] ARCHIVE DIR' in out
+    assert ' '.join(extract.EPILOG.split()) in out
+    assert '0 extracted and nothing blocks the import; 1 extracted, but some members were ' \
+        'refused' in out and '4 extracted, but migration-check found something that ' \
+        'blocks the import.' in out
+    assert (extract.EXIT_OK, extract.EXIT_REFUSED, extract.EXIT_USAGE, extract.EXIT_CORRUPT,
+            extract.EXIT_BLOCKED) == (0, 1, 2, 3, 4)
+
+
+def test_the_summary_line(tmp_path, monkeypatch):
+    hostile(tmp_path / 'a.tgz', [member('home', tarfile.DIRTYPE),
+                                 member('home/big', data=b'\1' * (3 << 19)),
+                                 member('home/x\n', data=b'')])
+    clock = [1000.0]            # the start, then 2.4 s later
+    monkeypatch.setattr(extract.time, 'time', lambda: clock.append(1002.4) or clock.pop(0))
+    status, out = run(tmp_path / 'a.tgz', tmp_path / 'dst')
+    assert status == extract.EXIT_REFUSED
+    assert out.splitlines() == [
+        "migration-extract: refused 'home/x\\n': its name holds a line break",
+        'migration-extract: 2 members (1 MB) extracted into {} in 2 s, 1 refused'.format(
+            tmp_path / 'dst')]
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'dst')).st_mode) == 0o700
+
+
+@pytest.mark.parametrize('blocked, refused, status', [
+    (0, False, extract.EXIT_OK), (1, False, extract.EXIT_BLOCKED),
+    (1, True, extract.EXIT_REFUSED), (0, True, extract.EXIT_REFUSED)])
+def test_migration_check_runs_at_the_end(tmp_path, monkeypatch, blocked, refused, status):
+    from nethserver_migration import check
+    calls = []
+    monkeypatch.setattr(check, 'main', lambda argv, stream: calls.append(argv) or blocked)
+    hostile(tmp_path / 'a.tgz', [member('home/f')] + ([member('/abs')] if refused else []))
+    out = io.StringIO()
+    assert extract.main([str(tmp_path / 'a.tgz'), str(tmp_path / 'dst')], stream=out) == status
+    assert calls == [[str(tmp_path / 'dst')]]
+    assert out.getvalue().splitlines()[-1] == \
+        'migration-extract: running migration-check {}'.format(tmp_path / 'dst')
+
+
+def _plain_tar(path, members):
+    with tarfile.open(str(path), 'w', format=tarfile.GNU_FORMAT) as tar:
+        for info, data in members:
+            tar.addfile(info, data)
+    return path.read_bytes()
+
+
+def test_a_plain_tar_cut_inside_a_file(tmp_path):
+    data = _plain_tar(tmp_path / 'a.tar', [member('f1', data=b'1' * 100),
+                                           member('f2', data=b'2' * 5000)])
+    (tmp_path / 'cut.tar').write_bytes(data[:1024 + 512 + 1000])
+    status, out = run(tmp_path / 'cut.tar', tmp_path / 'dst')
+    assert status == extract.EXIT_CORRUPT
+    assert out.splitlines()[-1] == (
+        "migration-extract: the archive is truncated or corrupt: the archive ends inside "
+        "'f2'; it stopped after 1 members (0 MB). {} is left as it stands: get a complete "
+        "archive, then run again with --force to resume.".format(tmp_path / 'dst'))
+    assert os.listdir(str(tmp_path / 'dst')) == ['f1']       # no temporary file left
+
+
+def test_a_plain_tar_cut_between_members_or_damaged(tmp_path):
+    data = _plain_tar(tmp_path / 'a.tar', [member('f1', data=b'1' * 100),
+                                           member('f2', data=b'2')])
+    (tmp_path / 'cut.tar').write_bytes(data[:1024])
+    status, out = run(tmp_path / 'cut.tar', tmp_path / 'd1')
+    assert status == extract.EXIT_CORRUPT
+    assert 'corrupt: the archive ends without its end-of-archive blocks after byte 1024; ' \
+        'it stopped after 1 members' in out
+    damaged = bytearray(data)
+    damaged[1024 + 148:1024 + 156] = b'0000000\0'             # f2's checksum
+    (tmp_path / 'bad.tar').write_bytes(bytes(damaged))
+    status, out = run(tmp_path / 'bad.tar', tmp_path / 'd2')
+    assert status == extract.EXIT_CORRUPT
+    assert 'corrupt: a damaged member header at byte 1536: bad checksum; it stopped after ' \
+        '1 members' in out
+
+
+def test_a_cut_gzip_says_what_gzip_said(tmp_path):
+    hostile(tmp_path / 'a.tgz', [member('f', data=os.urandom(300000))])
+    data = (tmp_path / 'a.tgz').read_bytes()
+    (tmp_path / 'cut.tgz').write_bytes(data[:len(data) // 2])
+    status, out = run(tmp_path / 'cut.tgz', tmp_path / 'dst')
+    assert status == extract.EXIT_CORRUPT
+    assert "corrupt: the archive ends inside 'f' (gzip: stdin: unexpected end of file); " \
+        "it stopped after 0 members" in out
+
+
+# -- what waits for the end: owners, ACLs, directories -------------------------------------
+
+def owned(name, uid, uname, gid, gname, kind=tarfile.REGTYPE, **kw):
+    info, data = member(name, kind, **kw)
+    info.uid, info.uname, info.gid, info.gname = uid, uname, gid, gname
+    return info, data
+
+
+def test_owners_fixed_past_the_ones_already_right(tmp_path):
+    # sorted by (kind, name): group alice (right) comes before group sales (to fix)
+    hostile(tmp_path / 'a.tgz', [
+        owned('home/a', 5001, 'alice', 5001, 'alice'),
+        owned('home/s', 5001, 'alice', 5003, 'sales'),
+        owned('home/d', 5001, 'alice', 5003, 'sales', tarfile.DIRTYPE),
+        owned('home/l', 5001, 'alice', 5003, 'sales', tarfile.SYMTYPE, linkname='a'),
+        member('etc/passwd', data=b'root:x:0:0::/:/bin/sh\nshort:x\nodd:x:abc:1::/:\n'
+                                  b'alice:x:5001:5001::/:\nalice:x:7777:1::/:\n'),
+        member('etc/group', data=b'alice:x:5001:\nsales:x:5009:\nsales:x:8888:\n')])
+    assert run(tmp_path / 'a.tgz', tmp_path / 'dst')[0] == extract.EXIT_OK
+    got = dict((n, os.lstat(str(tmp_path / 'dst' / 'home' / n))) for n in 'asdl')
+    assert dict((n, (st.st_uid, st.st_gid)) for n, st in got.items()) == {
+        'a': (5001, 5001), 's': (5001, 5009), 'd': (5001, 5009), 'l': (5001, 5009)}
+    assert os.readlink(str(tmp_path / 'dst' / 'home' / 'l')) == 'a'
+
+
+def test_a_passwd_that_is_a_symlink_is_not_the_sources_table(tmp_path):
+    hostile(tmp_path / 'a.tgz', [
+        owned('home/a', 5001, 'alice', 5001, 'alice'),
+        member('etc/fake', data=b'alice:x:7777:7777::/:\n'),
+        member('etc/passwd', tarfile.SYMTYPE, linkname='fake'),
+        member('etc/group', tarfile.SYMTYPE, linkname='fake')])
+    assert run(tmp_path / 'a.tgz', tmp_path / 'dst')[0] == extract.EXIT_OK
+    st = os.lstat(str(tmp_path / 'dst' / 'home' / 'a'))
+    assert (st.st_uid, st.st_gid) == (5001, 5001)
+
+
+def with_pax(info_data, **headers):
+    info, data = info_data
+    info.pax_headers = dict(headers)
+    return info, data
+
+
+def getfacl(path, default=False):
+    argv = ['getfacl', '-n', '-p', '--omit-header'] + (['-d'] if default else []) + [path]
+    return subprocess.check_output(argv, universal_newlines=True).split()
+
+
+def test_acls_by_the_sources_names_and_what_is_left_out(tmp_path):
+    acl = 'user::rw-,user:alice:rw-,user:ghost:r--,user:6001:r--,group::r--,mask::rw-,' \
+          'other::---'
+    hostile(tmp_path / 'a.tgz', [
+        with_pax(member('home/f'), **{'SCHILY.acl.access': acl,
+                                      'SCHILY.acl.default': 'user::rwx,group::r-x,other::---',
+                                      'SCHILY.xattr.user.origin': 'café',
+                                      'SCHILY.xattr.trusted.evil': 'x'}),
+        with_pax(member('home/d', tarfile.DIRTYPE), **{
+            'SCHILY.acl.default': 'user::rwx,group:sales:r-x,group::r-x,other::---'}),
+        with_pax(member('home/bad'), **{'SCHILY.acl.access': 'user::rw-,bogus'}),
+        with_pax(member('home/short'), **{'SCHILY.acl.access': 'user::rw-,group::r--'}),
+        member('etc/passwd', data=b'alice:x:5005:5005::/:\n'),
+        member('etc/group', data=b'sales:x:5009:\n')])
+    status, out = run(tmp_path / 'a.tgz', tmp_path / 'dst')
+    assert status == extract.EXIT_REFUSED
+    assert [l for l in out.splitlines() if 'refused' in l and 'members' not in l] == [
+        "migration-extract: refused 'home/bad': its ACL is not restored: not an ACL entry: "
+        "'bogus'",
+        "migration-extract: refused 'home/f': ACL entries for unknown names left out: "
+        "user:ghost",
+        "migration-extract: refused 'home/short': its ACL is not restored: the ACL has no "
+        "other:: entry"]
+    f = str(tmp_path / 'dst' / 'home' / 'f')
+    assert getfacl(f) == ['user::rw-', 'user:5005:rw-', 'user:6001:r--', 'group::r--',
+                          'mask::rw-', 'other::---']
+    assert getfacl(f, default=True) == []               # a file has no default ACL
+    assert os.getxattr(f, 'user.origin') == 'café'.encode('utf-8')
+    assert 'trusted.evil' not in os.listxattr(f)
+    assert getfacl(str(tmp_path / 'dst' / 'home' / 'd'), default=True) == [
+        'user::rwx', 'group::r-x', 'group:5009:r-x', 'mask::r-x', 'other::---']
+
+
+def test_modes_and_times_of_directories_and_special_bits(tmp_path):
+    d, _ = member('home/d', tarfile.DIRTYPE)
+    d.mode, d.mtime = 0o2750, 1400000000
+    f, data = owned('home/d/f', 5001, '', 5003, '', data=b'x')
+    f.mode, f.mtime = 0o2755, 1300000000
+    s, sdata = member('home/d/s')
+    s.mode = 0o4711
+    top, _ = member('.', tarfile.DIRTYPE)
+    top.mode = 0o777
+    hostile(tmp_path / 'a.tgz', [(top, None), (d, None), (f, data), (s, sdata)])
+    assert run(tmp_path / 'a.tgz', tmp_path / 'dst')[0] == extract.EXIT_OK
+    st = os.stat(str(tmp_path / 'dst' / 'home' / 'd'))
+    assert (oct(stat.S_IMODE(st.st_mode)), st.st_mtime) == ('0o2750', 1400000000)
+    st = os.stat(str(tmp_path / 'dst' / 'home' / 'd' / 'f'))
+    assert (oct(stat.S_IMODE(st.st_mode)), st.st_uid, st.st_gid, st.st_mtime) == (
+        '0o2755', 5001, 5003, 1300000000)
+    assert oct(stat.S_IMODE(os.stat(str(tmp_path / 'dst/home/d/s')).st_mode)) == '0o4711'
+    # "." is DIR itself: its mode stays; a directory made on the way is 0700
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'dst')).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'dst' / 'home')).st_mode) == 0o700
+
+
+def test_a_sparse_member_is_refused(tmp_path):
+    src = tmp_path / 'src'
+    src.mkdir()
+    with open(str(src / 'sparse'), 'wb') as f:
+        f.truncate(1 << 20)
+        f.write(b'end')
+    (src / 'after').write_text('a')
+    subprocess.check_call(['tar', '--sparse', '--format=gnu', '-czf', str(tmp_path / 's.tgz'),
+                           '-C', str(src), 'sparse', 'after'])
+    status, out = run(tmp_path / 's.tgz', tmp_path / 'dst')
+    assert status == extract.EXIT_REFUSED
+    assert "migration-extract: refused 'sparse': a sparse file (not supported: extract it " \
+        "with tar by hand)" in out.splitlines()
+    assert sorted(os.listdir(str(tmp_path / 'dst'))) == ['after']
+
+
+# -- resuming: what an earlier run left ----------------------------------------------------
+
+def test_force_keeps_complete_files_and_replaces_the_rest(tmp_path):
+    good, gdata = member('home/good', data=b'good')
+    good.mtime = 1300000000
+    stale, sdata = member('home/stale', data=b'new!')
+    stale.mtime = 1300000000
+    hostile(tmp_path / 'a.tgz', [(good, gdata), (stale, sdata),
+                                 member('home/h', tarfile.LNKTYPE, linkname='home/good'),
+                                 member('home/l', tarfile.SYMTYPE, linkname='good'),
+                                 member('home/m', tarfile.SYMTYPE, linkname='good')])
+    dst = tmp_path / 'dst'
+    (dst / 'home').mkdir(parents=True)
+    (dst / 'home' / 'good').write_bytes(b'GOOD')              # same size and mtime: kept
+    os.utime(str(dst / 'home' / 'good'), (1300000000, 1300000000))
+    (dst / 'home' / 'stale').write_bytes(b'old!')             # another mtime: replaced
+    (dst / 'home' / 'good.migration-extract').write_text('killed run')
+    (dst / 'home' / 'h.migration-extract').write_text('killed run')
+    os.symlink('good', str(dst / 'home' / 'l'))                 # as in the archive: kept
+    (dst / 'home' / 'm').write_text('a file where the archive has a link')
+    link_ino = os.lstat(str(dst / 'home' / 'l')).st_ino
+    status, out = run(tmp_path / 'a.tgz', dst, '--force')
+    assert status == extract.EXIT_OK, out
+    assert (dst / 'home' / 'good').read_bytes() == b'GOOD'
+    assert (dst / 'home' / 'stale').read_bytes() == b'new!'
+    assert os.lstat(str(dst / 'home' / 'h')).st_ino == os.lstat(str(dst / 'home' / 'good')).st_ino
+    assert os.lstat(str(dst / 'home' / 'l')).st_ino == link_ino
+    assert os.readlink(str(dst / 'home' / 'm')) == 'good'
+    assert sorted(os.listdir(str(dst / 'home'))) == ['good', 'h', 'l', 'm', 'stale']
+
+
+def test_a_temporary_name_left_beside_a_new_file_is_replaced(tmp_path):
+    hostile(tmp_path / 'a.tgz', [member('new', data=b'fresh')])
+    dst = tmp_path / 'dst'
+    dst.mkdir()
+    (dst / 'new.migration-extract').write_text('a killed run left this')
+    assert run(tmp_path / 'a.tgz', dst, '--force')[0] == extract.EXIT_OK
+    assert sorted(os.listdir(str(dst))) == ['new']
+    assert (dst / 'new').read_bytes() == b'fresh'
+
+
+# -- the free space, the progress line, the decompressor's pipe ----------------------------
+
+def test_the_free_space_is_asked_again_only_when_it_may_not_suffice(tmp_path, monkeypatch):
+    asked = []
+
+    class Disk(object):
+        f_frsize = 1
+        f_bavail = extract.RESERVE + 10000
+    monkeypatch.setattr(extract.os, 'statvfs', lambda fd: asked.append(fd) or Disk())
+    hostile(tmp_path / 'a.tgz', [member('a', data=b'1' * 3000), member('b', data=b'2' * 3000),
+                                 member('c', data=b'3' * 3000), member('d', data=b'4' * 10000),
+                                 member('e', data=b'5' * 10001)])
+    status, out = run(tmp_path / 'a.tgz', tmp_path / 'dst')
+    assert status == extract.EXIT_REFUSED
+    # a: asked (nothing known); b: R+7000 left >= 2*3000+R, not asked; c: asked; d: asked,
+    # exactly the free space: written; e: one byte more than there is
+    assert len(asked) == 4
+    assert "refused 'e': 10001 bytes, more than the free space ({} bytes free)".format(
+        extract.RESERVE + 10000) in out
+    assert sorted(os.listdir(str(tmp_path / 'dst'))) == ['a', 'b', 'c', 'd']
+
+
+class FakeReader(object):
+    def __init__(self, done):
+        self.done = done
+
+    def position(self):
+        return self.done
+
+
+def test_the_progress_line(tmp_path, monkeypatch, capsys):
+    now = [100.0]
+    monkeypatch.setattr(extract.time, 'time', lambda: now[0])
+    run_ = extract.Extractor(str(tmp_path), stream=io.StringIO(), progress=True)
+    run_.members, run_.bytes = 7, 5 << 20
+    run_.progress(FakeReader(250), 1000)
+    assert capsys.readouterr().err == '\r7 members, 5 MB written (25% of the archive)   '
+    now[0] = 100.9                                  # less than a second later: nothing
+    run_.progress(FakeReader(500), 1000)
+    assert capsys.readouterr().err == ''
+    now[0] = 101.0
+    run_.progress(FakeReader(500), 0)               # a size unknown: no share
+    assert capsys.readouterr().err == '\r7 members, 5 MB written   '
+    quiet = extract.Extractor(str(tmp_path), stream=io.StringIO(), progress=False)
+    quiet.progress(FakeReader(1), 2)
+    assert capsys.readouterr().err == ''
+    run_.finish()
+    quiet.finish()
+
+
+def test_progress_ends_its_line(tmp_path, capsys):
+    hostile(tmp_path / 'a.tgz', [member('f')])
+    (tmp_path / 'dst').mkdir()
+    extract.extract(str(tmp_path / 'a.tgz'), str(tmp_path / 'dst'), stream=io.StringIO(),
+                    progress=True)
+    err = capsys.readouterr().err
+    assert err.startswith('\r1 members, 0 MB written (') and err.endswith('   \n')
+
+
+def test_the_reader_widens_the_pipe_and_knows_how_far_it_is(tmp_path):
+    import fcntl
+    hostile(tmp_path / 'a.tgz', [member('f', data=os.urandom(3 << 20))])
+    reader = extract.Reader(str(tmp_path / 'a.tgz'))
+    assert reader.argv == ['gzip', '-dc']
+    assert fcntl.fcntl(reader.stream.fileno(), 1032) == 1 << 20     # F_GETPIPE_SZ
+    reader.stream.read(1 << 16)
+    # gzip waits on the full pipe: part of the file read, from its descriptor's offset
+    assert 0 < reader.position() < reader.size == os.path.getsize(str(tmp_path / 'a.tgz'))
+    reader.drain()
+    assert reader.close() is None
+    data = _plain_tar(tmp_path / 'a.tar', [member('f', data=b'x' * 2000)])
+    reader = extract.Reader(str(tmp_path / 'a.tar'))
+    assert (reader.argv, reader.proc, reader.position()) == ([], None, 0)
+    assert reader.stream.read(1024) == data[:1024]
+    assert reader.position() == 1024
+    assert reader.close() is None
