@@ -418,27 +418,95 @@ def test_apply_one_ibay_fails_alone():
     assert ('ibay-create', 'docs') not in dest.called('signal_event')
 
 
+def said(rep):
+    return [(f.key, f.severity, f.message, f.obj, f.remediation, tuple(f.commands))
+            for f in rep.findings]
+
+
 def test_apply_says_what_the_merge_and_the_acls_met():
     result = MergeResult()
     result.linked = ['/d/a']
-    result.conflicts = [('/d/b', '/d/b.migrated')]
+    result.conflicts = [('/d/b', '/d/sub/b.migrated')]
     result.skipped = [('/s/c', 'symlink pointing outside the tree (/etc), not followed')]
     result.errors = [('/d/e', 'Permission denied')]
 
     def merged(src, dst, owner):
-        dest.merge_ids(st(5009, 5003, F | 0o600))  # one owner that was not migrated
+        for _ in range(2):                          # owners that were not migrated
+            dest.merge_ids(st(5009, 5003, F | 0o600))
+        dest.merge_ids(st(5001, 6000, F | 0o600))
+        dest.merge_ids(st(5008, 6000, F | 0o600))
         return result
     acl_result = AclResult()
+    acl_result.applied = 3
     acl_result.refused = [('/d/files/l', 'a symbolic link')]
-    acl_result.missing = ['/d/files/gone']
+    acl_result.errors = [('/d/files/x', 'Operation not supported')]
+    acl_result.missing = ['/d/files/gone', '/d/files/gone2']
     dest = FakeDestination(answers={'merge_tree': merged, 'set_acls': acl_result})
     rep = run_plan(dest, facts(acl_text=BLOCK.format('docs/files', 'alice')))
-    assert [(f.key, f.severity) for f in rep.findings] == [
-        ('ibays.file-conflict', 'notice'), ('ibays.file-skipped', 'warning'),
-        ('ibays.file-failed', 'error'), ('ibays.owner-unmapped', 'warning'),
-        ('ibays.acl-refused', 'warning'), ('ibays.acl-stale', 'notice'),
-        ('ibays.ldap-provider', 'warning')]
-    assert 'uid 5009 (1 file(s))' in rep.findings[3].message
+    assert said(rep)[:-1] == [
+        ('ibays.file-conflict', 'notice', "ibay docs: /d/b was already there and is kept; "
+         "the source's copy is b.migrated", {'ibay': 'docs', 'file': '/d/b'},
+         'compare the two and keep the one you want', ()),
+        ('ibays.file-skipped', 'warning', 'ibay docs: /s/c not copied: symlink pointing '
+         'outside the tree (/etc), not followed', {'ibay': 'docs', 'file': '/s/c'}, '', ()),
+        ('ibays.file-failed', 'error', 'ibay docs: /d/e: Permission denied',
+         {'ibay': 'docs', 'file': '/d/e'}, 'fix the cause and run the import again', ()),
+        ('ibays.owner-unmapped', 'warning', 'ibay docs: owners that were not migrated: gid '
+         '6000 (2 file(s)), uid 5008 (1 file(s)), uid 5009 (2 file(s)); those files now '
+         'belong to root and the owning group', {'ibay': 'docs'},
+         'give them to their new owners (chown) if needed', ()),
+        ('ibays.acl-refused', 'warning', 'ibay docs: the ACL of /d/files/l is not restored: '
+         'a symbolic link (never followed)', {'ibay': 'docs', 'file': '/d/files/l'}, '', ()),
+        ('ibays.acl-failed', 'error', 'ibay docs: the ACL of /d/files/x: Operation not '
+         'supported', {'ibay': 'docs', 'file': '/d/files/x'},
+         'fix the cause and run the import again', ()),
+        ('ibays.acl-stale', 'notice', 'ibay docs: acls.dump names 2 file(s) that the ibay '
+         'does not have (the dump is older than the files), e.g. /d/files/gone',
+         {'ibay': 'docs'}, '', ())]
+    assert rep.counts['POSIX ACLs restored'] == 3
+    assert rep.counts['shared folder files placed'] == 1          # /d/a
+    assert rep.counts['shared folders migrated'] == 1
+
+
+def test_apply_a_failed_event_says_how_to_finish():
+    dest = FakeDestination(fail={('ibay-create', 'docs')})
+    rep = run_plan(dest, facts())
+    assert said(rep)[0] == (
+        'ibays.event-failed', 'error', 'ibay docs: signal-event ibay-create docs failed',
+        {'ibay': 'docs'}, 'read /var/log/messages, fix the cause and run the import again',
+        ('signal-event ibay-create docs',))
+    assert 'shared folders migrated' not in rep.counts
+    # a modified record whose event fails names ibay-modify
+    dest = FakeDestination(state={ibays.JOURNAL: ['claimed docs', 'created docs']},
+                           fail={('ibay-modify', 'docs')})
+    first = migrate_step(ibays.plan(facts()))
+    dest.db('accounts').merge_props('docs', dict(first.record, GroupAccess='r'), type_='ibay')
+    rep = run_plan(dest, facts(existing={'docs': dict(first.record)},
+                               journal=('claimed docs', 'created docs')))
+    assert said(rep)[0][2:] == ('ibay docs: signal-event ibay-modify docs failed',
+                                {'ibay': 'docs'}, 'read /var/log/messages, fix the cause and '
+                                'run the import again', ('signal-event ibay-modify docs',))
+    assert dest.state[ibays.JOURNAL] == ['claimed docs', 'created docs']
+
+
+def test_apply_says_how_many_files_and_when_it_was_already_done():
+    result = MergeResult()
+    result.linked, result.copied = ['/d/a', '/d/b'], ['/d/c']
+    dest = FakeDestination(answers={'merge_tree': result})
+    rep = run_plan(dest, facts())
+    lines = rep.stream.getvalue().splitlines()
+    assert '[INFO] shared folder docs: 3 file(s) placed' in lines
+    assert rep.counts['shared folder files placed'] == 3
+    # the next run: the record as it is, the journal done, nothing placed
+    first = migrate_step(ibays.plan(facts()))
+    dest = FakeDestination(state={ibays.JOURNAL: ['claimed docs', 'created docs']},
+                           answers={'merge_tree': MergeResult()})
+    dest.db('accounts').merge_props('docs', first.record, type_='ibay')
+    rep = run_plan(dest, facts(existing={'docs': dict(first.record)},
+                               journal=('claimed docs', 'created docs')))
+    assert '[INFO] shared folder docs: 0 file(s) placed (already done)' in \
+        rep.stream.getvalue().splitlines()
+    assert dest.called('state_append') == []
 
 
 def test_apply_says_its_progress_in_a_large_folder(monkeypatch):
