@@ -400,3 +400,49 @@ def test_why_a_password_is_not_carried(shadow, nt, password_set, ldif, never, un
     assert reset.key == ('accounts.password-never-set' if never
                          else 'accounts.password-not-carried')
     assert reset.count == 'passwords to reset' and reset.unless_failed == 'u'
+
+
+# -- the planning's edges -------------------------------------------------------------
+
+def test_long_name():
+    f = facts('ldap', domain='d.org')
+    assert accounts.planning.long_name(f, 'alice') == 'alice@d.org'
+    assert accounts.planning.long_name(f, 'alice@other.org') == 'alice@other.org'
+
+
+@pytest.mark.parametrize('provider, role', [('ldap', 'WS'), ('ad', 'WS')])
+def test_a_home_clash_on_either_local_provider(provider, role):
+    f = facts(provider, [user('alice')], role=role, homes={'alice': 1234})
+    assert said(accounts.plan(f), 'accounts.home-clash') == [
+        ('accounts.home-clash', 'warning', {'user': 'alice'})]
+    f = facts(provider, [user('alice')], role=role, homes={'alice': 1234},
+              state={'create alice'})
+    assert said(accounts.plan(f), 'accounts.home-clash') == []
+
+
+def test_the_classic_upgrade_writes_the_kept_names_only():
+    from nethserver_migration.actions.accounts.reading import UpgradeInput
+    from nethserver_migration.source import GroupEntry, PasswdEntry, SmbpasswdEntry
+    pw = dict((n, PasswdEntry(n, 'x', uid, uid, n + ' gecos', '/home/' + n, '/bin/false'))
+              for n, uid in (('admin', 101), ('alice', 5001), ('krbtgt', 5002)))
+    gr = dict((n, GroupEntry(n, 'x', gid, members)) for n, gid, members in (
+        ('sales', 5003, ['alice', 'krbtgt']), ('wheel', 10, ['alice'])))
+    smb = dict((n, SmbpasswdEntry(n, uid, 'X' * 32, NT, frozenset('U'), 'LCT-1'))
+               for n, uid in (('admin', 101), ('alice', 5001), ('krbtgt', 5002)))
+    f = facts('ad', [user('admin'), user('alice'), user('krbtgt')],
+              [SourceGroup('sales', '', ['alice', 'krbtgt']), SourceGroup('wheel', '', ['alice'])],
+              role='PDC', upgrade=UpgradeInput(pw, gr, smb, None, 'dom', 'NS'),
+              state={'adupgrade started'})
+    upgrade = one(accounts.plan(f), typed.ClassicUpgrade)
+    files = dict((path.rsplit('/', 1)[1], text) for path, text, _mode in upgrade.files)
+    assert [line.split(':')[0] for line in files['passwd.migration'].splitlines()] == [
+        'admin', 'alice']
+    assert files['group.migration'] == 'sales:x:5003:alice\n'
+    assert [line.split(':')[0] for line in files['smbpasswd'].splitlines()] == [
+        'admin', 'alice']
+    assert (upgrade.workgroup, upgrade.resumed, upgrade.users, upgrade.groups) == (
+        'DOM', True, 1, 1)           # admin is the DC's own: not counted
+
+
+def test_the_gecos_keeps_printable_ascii_only():
+    assert accounts.planning._ascii('Al\x7fi\u00e9ce ~Z\x1f') == 'Alice ~Z'
