@@ -154,3 +154,40 @@ def test_record_helpers():
     assert record != esmithdb.Record('k', 'u', {'a': '1'})
     assert record != esmithdb.Record('j', 't', {'a': '1'})
     assert 'k' in repr(record)
+
+
+# -- the reader's edges -------------------------------------------------------------------
+
+@pytest.mark.parametrize('raw, type_, props', [
+    ('t|a|1|b', 't', {'a': '1', 'b': ''}),                  # an odd last name gets ''
+    ('t|a|1|b|2', 't', {'a': '1', 'b': '2'}),
+    ('t|a\\|x|1|b', 't', {'a\\|x': '1', 'b': ''}),        # escaped: values are unescaped, names not
+    ('t|a|x\\|y|b', 't', {'a': 'x|y', 'b': ''}),
+    ('t|a|1|', 't', {'a': '1'}),                           # an empty name is not shown
+    ('t', 't', {})])
+def test_parse_raw_value(raw, type_, props):
+    record = esmithdb.parse_raw_value('k', raw)
+    assert (record.key, record.type, record.props, record.raw) == ('k', type_, props, raw)
+
+
+def test_a_line_it_cannot_read_names_its_file_and_number():
+    records, issues = esmithdb.parse_text('a=t\nno equals here\nb=t\n')
+    assert sorted(records) == ['a', 'b']
+    assert [str(i) for i in issues] == ["<text>:2: not a key=value line ('no equals here')"]
+    assert repr(issues[0]) == str(issues[0])
+    assert (issues[0].path, issues[0].lineno, issues[0].text, issues[0].reason) == (
+        '<text>', 2, 'no equals here', 'not a key=value line')
+    long_line = 'x' * 100
+    (issue,) = esmithdb.parse_lines([long_line])[1]
+    assert str(issue) == '<text>:1: not a key=value line ({!r})'.format('x' * 60)
+
+
+def test_parse_lines_takes_lines_with_or_without_their_newline():
+    assert esmithdb.parse_lines([]) == ({}, [])
+    with_nl = esmithdb.parse_lines(['a=t|p|1\n', 'b=t\n'])
+    without = esmithdb.parse_lines(['a=t|p|1', 'b=t'])
+    assert with_nl == without
+    assert with_nl[0]['a'] == esmithdb.Record('a', 't', {'p': '1'})
+    records, issues = esmithdb.parse_lines([b'c=t|n|caf\xe9', 'bad\n'], path='db')
+    assert (records['c'].props, records['c'].latin1) == ({'n': 'caf\u00e9'}, True)
+    assert [str(i) for i in issues] == ["db:2: not a key=value line ('bad')"]
