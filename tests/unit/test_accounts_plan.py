@@ -446,3 +446,29 @@ def test_the_classic_upgrade_writes_the_kept_names_only():
 
 def test_the_gecos_keeps_printable_ascii_only():
     assert accounts.planning._ascii('Al\x7fi\u00e9ce ~Z\x1f') == 'Alice ~Z'
+
+
+@pytest.mark.parametrize('provider, c, unreadable, why', [
+    ('ldap', NT_ONLY, {'u': ['etc/shadow', 'etc/samba/smbpasswd']},
+     "its line in etc/samba/smbpasswd and etc/shadow cannot be read (see the preflight's "
+     "finding)"),
+    ('ldap', passwords.credential(ShadowEntry('u', '', '', '', '', '', '', '', ''), None,
+                                  {'userpassword': '{SSHA}abcdefgh'}, None), {},
+     'its password is stored as {SSHA} on the source, which NethServer cannot take over'),
+    ('ldap', NEVER, {}, 'the source never set a password for it'),
+    ('ldap', NT_ONLY, {}, 'the source has only an NT hash for it and LDAP needs a crypt hash'),
+    ('ad', cred(MD5), {}, 'the source has no NT hash for it (smbpasswd) and AD cannot use a '
+     'crypt hash')])
+def test_why_a_password_is_not_carried_word_for_word(provider, c, unreadable, why):
+    f = facts(provider, [user('u', c)], role='WS', unreadable=unreadable)
+    (reset,) = [s for s in accounts.plan(f) if isinstance(s, Note) and s.key in RESET]
+    assert reset.message == 'user u arrives locked without its password: ' + why
+
+
+def test_a_blocked_provider_decides_that_nobody_migrates():
+    f = facts('none', [user('alice'), user('bob')], role='WS')
+    assert accounts.planning.decision(f) == accounts.Decision(
+        'none', True, [], [], ['alice', 'bob'], [], {})
+    f = facts('ldap', [user('alice'), user('bob')], role='WS')
+    assert accounts.planning.decision(f)[:6] == ('ldap', False, ['alice', 'bob'], [],
+                                                 ['alice', 'bob'], ['alice', 'bob'])
