@@ -169,6 +169,10 @@ def test_nothing_to_do_without_dumps_and_the_module():
     ([dump('old', mtime=1000000 - 7200), dump('crm')], {},
      [('mysql.dump-stale', 'warning', 'old'), 'LoadDump', 'LoadDump']),
     ([dump('recent', mtime=1000000 - 3000), dump('crm')], {}, ['LoadDump', 'LoadDump']),
+    # exactly an hour older is not stale yet; a second more is
+    ([dump('hour', mtime=1000000 - 3600), dump('crm')], {}, ['LoadDump', 'LoadDump']),
+    ([dump('hour', mtime=1000000 - 3601), dump('crm')], {},
+     [('mysql.dump-stale', 'warning', 'hour'), 'LoadDump', 'LoadDump']),
 ])
 def test_each_dump(dumps, journal, expected):
     steps = mysql.plan(facts(dumps=dumps, journal={'database': journal, 'account': set()}))
@@ -584,3 +588,59 @@ def test_read_a_broken_grant_dump_and_no_dumps_at_all(sme_tree, tmp_path_factory
     (folder / 'mysql.dump').unlink()
     folder.rmdir()
     assert mysql.read(SourceTree(str(sme_tree)), dest).dumps == []
+
+
+def _broken_mysql(*_args):
+    raise OSError(2, 'No such file or directory', 'mysql')
+
+
+@pytest.mark.parametrize('step, key, obj', [
+    (mysql.LoadDump('app', '/src/app.dump', 10, 20, False), 'mysql.load-failed',
+     {'database': 'app'}),
+    (mysql.CreateAccount('bob@localhost', "'bob'@'localhost'", ('CREATE USER x;',)),
+     'mysql.account-failed', {'account': 'bob@localhost'}),
+    (mysql.AuditGrant('smbd@localhost'), 'mysql.audit-failed', {'account': 'smbd@localhost'}),
+    (mysql.FaxPaths('faxdb'), 'mysql.faxweb-failed', {'database': 'faxdb'})])
+def test_a_step_the_system_refuses_fails_alone_with_its_key(step, key, obj):
+    dest = FakeDestination()
+    dest.mysql = dest.mysql_load = dest.mysql_schema = _broken_mysql
+    dest.read_secret = lambda name: 'secret'
+    reporter = recorder()
+    apply([step, Count('after')], dest, reporter)
+    (finding,) = reporter.findings
+    assert (finding.key, finding.severity, finding.message, finding.obj,
+            finding.remediation) == (
+        key, 'error', "{} of {}: not done: [Errno 2] No such file or directory: "
+        "'mysql'".format(type(step).op, step.name), obj, 'fix the cause and run the import '
+        'again')
+    assert reporter.counts == {'after': 1}           # the rest goes on
+
+
+def test_loads_say_their_progress_as_databases():
+    maria, reporter = Maria(), recorder()
+    steps = [mysql.LoadDump('db{}'.format(i), '/src/db{}.dump'.format(i), 1, 2, False)
+             for i in range(100)]
+    apply(steps, destination(maria), reporter)
+    assert '[INFO] databases: 100 of 100' in reporter.text().splitlines()
+    assert (mysql.LoadDump.op, mysql.CreateAccount.op, mysql.AuditGrant.op,
+            mysql.FaxPaths.op) == ('load-dump', 'create-account', 'samba-audit-grant',
+                                   'faxweb2-paths')
+
+
+def test_a_stale_dump_says_how_much_older():
+    (stale, _load, _other) = mysql.plan(facts(dumps=[dump('old', mtime=1000000 - 9000),
+                                                     dump('crm')]))
+    assert stale.message == ('MySQL: old.dump is 2 hours older than the newest dump (its '
+                             'database may be gone on the source, or its dump failed '
+                             'there): loaded as it is')
+
+
+def test_read_asks_for_the_audit_and_faxweb_modules_only_with_mysql(sme_tree,
+                                                                   tmp_path_factory):
+    _dumps_tree(sme_tree, tmp_path_factory)
+    source = SourceTree(str(sme_tree))
+    for modules, audit in ((('nethserver-mysql', 'nethserver-samba-audit'), True),
+                           (('nethserver-mysql', 'nethserver-faxweb2'), False)):
+        dest = FakeDestination(modules=modules)
+        dest.mysql = lambda sql: CommandResult(1, '', 'ERROR 2002 (HY000): down\n')
+        assert mysql.read(source, dest).audit is audit
