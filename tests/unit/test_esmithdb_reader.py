@@ -191,3 +191,25 @@ def test_parse_lines_takes_lines_with_or_without_their_newline():
     records, issues = esmithdb.parse_lines([b'c=t|n|caf\xe9', 'bad\n'], path='db')
     assert (records['c'].props, records['c'].latin1) == ({'n': 'caf\u00e9'}, True)
     assert [str(i) for i in issues] == ["db:2: not a key=value line ('bad')"]
+
+
+def test_read_file_says_which_file_and_why(tmp_path):
+    missing = str(tmp_path / 'nosuch')
+    with pytest.raises(esmithdb.DbError) as caught:
+        esmithdb.read_file(missing)
+    assert str(caught.value) == 'cannot read DB {}: No such file or directory'.format(missing)
+    with pytest.raises(esmithdb.DbError) as caught:
+        esmithdb.read_file(str(tmp_path))
+    assert str(caught.value) == 'cannot read DB {}: Is a directory'.format(tmp_path)
+
+
+def test_parse_bytes_a_last_line_without_its_newline():
+    records, issues = esmithdb.parse_bytes(b'a=t|p|1\nb=t|q|2')
+    assert records['b'] == esmithdb.Record('b', 't', {'q': '2'})
+    records, issues = esmithdb.parse_bytes(b'a=t\nbad')
+    assert [str(i) for i in issues] == ["<bytes>:2: not a key=value line ('bad')"]
+    # not UTF-8: line by line, the same rule
+    records, issues = esmithdb.parse_bytes(b'a=t|n|caf\xe9\nbad')
+    assert records['a'].latin1 and [str(i) for i in issues] == [
+        "<bytes>:2: not a key=value line ('bad')"]
+    assert esmithdb.parse_bytes(b'') == ({}, [])

@@ -119,39 +119,61 @@ def test_format_record(record, line):
 
 # -- refusals -------------------------------------------------------------------------
 
-# (key, type, props, words the error must contain)
+# (key, type, props, the error word for word)
+Q = 'which the e-smith DB format cannot store unchanged'
+N = 'which would not read back unchanged'
+B = 'which would escape the next separator'
 REFUSED = [
-    ('alice', 'user', {'FirstName': 'a | b'}, ['alice', 'FirstName', '|']),
-    ('alice', 'user', {'Fi|rst': 'x'}, ['alice', 'Fi|rst']),
-    ('alice', 'us|er', {}, ['alice', 'type']),
-    ('alice', 'user', {'Desc': 'literal \\n here'}, ['alice', 'Desc', 'backslash-n']),
-    ('alice', 'user', {'Path': 'C:\\'}, ['alice', 'Path', 'backslash']),
-    ('alice', 'user\\', {}, ['alice', 'type', 'backslash']),
-    ('alice', 'user', {'P\\': 'v'}, ['alice', 'P\\\\']),
-    ('alice', 'user', {'Name': 'Jos\udce9'}, ['alice', 'Name', 'surrogate']),
-    ('alice', 'user', {'Na\ud800me': 'x'}, ['alice', 'surrogate']),
-    ('alice', '\udce9', {}, ['alice', 'type', 'surrogate']),
-    ('al\udce9ce', 'user', {}, ['surrogate']),
-    ('', 'user', {}, ['invalid DB key']),
-    (' alice', 'user', {}, ['invalid DB key', ' alice']),
-    ('alice ', 'user', {}, ['invalid DB key']),
-    ('al=ice', 'user', {}, ['invalid DB key', 'al=ice']),
-    ('al\nice', 'user', {}, ['invalid DB key']),
-    ('#alice', 'user', {}, ['invalid DB key']),
-    ('alice\r', 'user', {}, ['invalid DB key']),
+    ('alice', 'user', {'FirstName': 'a | b'},
+     'key \'alice\': property \'FirstName\' contains "|", ' + Q),
+    ('alice', 'user', {'Fi|rst': 'x'},
+     'key \'alice\': property \'Fi|rst\' contains "|", ' + Q),
+    ('alice', 'us|er', {},
+     'key \'alice\': type contains "|", ' + Q),
+    ('alice', 'user', {'Desc': 'literal \\n here'},
+     "key 'alice': property 'Desc' contains a literal backslash-n, which would read back "
+     "as a newline"),
+    ('alice', 'user', {'Path': 'C:\\'},
+     "key 'alice': property 'Path' ends with a backslash, " + B),
+    ('alice', 'user\\', {},
+     "key 'alice': type ends with a backslash, " + B),
+    ('alice', 'user', {'P\\': 'v'},
+     "key 'alice': property 'P\\\\' ends with a backslash, " + B),
+    ('alice', 'user', {'Name': 'Jos\udce9'},
+     "key 'alice': property 'Name' is not valid Unicode (lone surrogate 'Jos\\udce9'), " + N),
+    ('alice', 'user', {'Na\ud800me': 'x'},
+     "key 'alice': property name 'Na\\ud800me' is not valid Unicode (lone surrogate "
+     "'Na\\ud800me'), " + N),
+    ('alice', '\udce9', {},
+     "key 'alice': type is not valid Unicode (lone surrogate '\\udce9'), " + N),
+    ('al\udce9ce', 'user', {},
+     "key 'al\\udce9ce' is not valid Unicode (lone surrogate 'al\\udce9ce'), " + N),
+    ('', 'user', {},
+     "invalid DB key ''"),
+    (' alice', 'user', {},
+     "invalid DB key ' alice'"),
+    ('alice ', 'user', {},
+     "invalid DB key 'alice '"),
+    ('al=ice', 'user', {},
+     "invalid DB key 'al=ice'"),
+    ('al\nice', 'user', {},
+     "invalid DB key 'al\\nice'"),
+    ('#alice', 'user', {},
+     "invalid DB key '#alice'"),
+    ('alice\r', 'user', {},
+     "invalid DB key 'alice\\r'"),
 ]
 
 
-@pytest.mark.parametrize('key,type_,props,words', REFUSED,
+@pytest.mark.parametrize('key,type_,props,message', REFUSED,
                          ids=[repr((r[0], r[1], r[2])) for r in REFUSED])
-def test_refused_values(dbpath, key, type_, props, words):
+def test_refused_values(dbpath, key, type_, props, message):
     write_db(dbpath, b'alice=user|Uid|5001\n')
     before = os.stat(dbpath)
     db = esmithdb.Database(dbpath, readonly=False)
     with pytest.raises(esmithdb.UnwritableValue) as caught:
         db.set_record(key, type_, props)
-    for word in words:
-        assert word in str(caught.value)
+    assert str(caught.value) == message
     with pytest.raises(esmithdb.UnwritableValue):
         esmithdb.format_record(esmithdb.Record(key, type_, props))
     with pytest.raises(esmithdb.UnwritableValue):
