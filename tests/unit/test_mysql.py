@@ -644,3 +644,30 @@ def test_read_asks_for_the_audit_and_faxweb_modules_only_with_mysql(sme_tree,
         dest = FakeDestination(modules=modules)
         dest.mysql = lambda sql: CommandResult(1, '', 'ERROR 2002 (HY000): down\n')
         assert mysql.read(source, dest).audit is audit
+
+
+def test_read_the_service_settings_latin1_grants_and_an_uncountable_table(sme_tree,
+                                                                         tmp_path_factory):
+    from nethserver_migration import esmithdb
+    folder = _dumps_tree(sme_tree, tmp_path_factory)
+    # a Latin-1 byte in the grant dump (a comment): the accounts are still read
+    with open(str(folder / 'mysql.dump'), 'ab') as f:
+        f.write(b'-- caf\xe9\n')
+    esmithdb.Database(str(sme_tree / 'home' / 'e-smith' / 'db' / 'configuration'),
+                      readonly=False).set_record('mysqld', 'service',
+                                                 {'LocalNetworkingOnly': 'no'})
+    run, calls = _maria([
+        ('SHOW DATABASES', CommandResult(0, 'mysql\ncrm\n', '')),
+        ("SELECT table_name FROM information_schema.tables WHERE table_schema = 'crm'",
+         CommandResult(0, 't1\n', '')),
+        ('SELECT (SELECT COUNT(*) FROM `crm`.`t1`);', CommandResult(1, '0\n', 'ERROR 1146\n'))])
+    dest = FakeDestination(modules=('nethserver-mysql',), dbs={'configuration': [
+        esmithdb.Record('mysqld', 'service', {'status': 'enabled'})]})
+    dest.mysql = run
+    facts = mysql.read(SourceTree(str(sme_tree)), dest)
+    assert facts.grant_error is None
+    assert [(a.user, a.host) for a in facts.accounts][:2] == [('root', 'localhost'),
+                                                             ('app', 'localhost')]
+    assert (facts.mysqld_source, facts.mysqld_here) == ({'LocalNetworkingOnly': 'no'},
+                                                        {'status': 'enabled'})
+    assert facts.empty == frozenset()          # a failed count is not "empty", whatever it printed
