@@ -170,3 +170,60 @@ def test_read_without_a_saved_decision_asks_the_accounts_concern(sme_tree, monke
     facts = homes.read(SourceTree(str(sme_tree)), FakeDestination(users={'a': PW}))
     assert asked == ['read', 'facts']
     assert [h.user for h in facts.homes] == ['a'] and facts.orphans == []
+
+
+def notes(planned):
+    return [(s.key, s.severity, s.message, s.obj, s.remediation) for s in planned
+            if isinstance(s, Note)]
+
+
+def test_the_plan_says_word_for_word():
+    clash = os.stat_result((stat.S_IFREG | 0o644, 0, 0, 1, 0, 0, 0, 0, 0, 0))
+    facts = homes.Facts(decision('ldap', users=('a', 'b', 'c', 'd')), [
+        homes.Home('a', None, "unsafe user name 'a/b'", None, None),
+        homes.Home('b', '/s/b', True, None, None),
+        homes.Home('c', '/s/c', True, PW._replace(pw_name='c'), dir_stat(1234)),
+        homes.Home('d', '/s/d', True, PW._replace(pw_name='d'), clash)], ['stray'], [])
+    assert notes(homes.plan(facts)) == [
+        ('homes.unsafe-path', 'error', "home of user a not migrated: unsafe user name 'a/b'",
+         {'user': 'a'}, None),
+        ('homes.user-unknown', 'error', 'home of user b not migrated: the destination does '
+         'not know the user', {'user': 'b'}, "see the accounts action's lines about this "
+         "user; run the import again once the user exists"),
+        ('homes.home-clash', 'warning', 'home of user c not migrated: '
+         '/var/lib/nethserver/home/c already exists and belongs to uid 1234', {'user': 'c'},
+         'move that path away, then run the import again'),
+        ('homes.home-clash', 'warning', 'home of user d not migrated: '
+         '/var/lib/nethserver/home/d already exists and is not a directory', {'user': 'd'},
+         'move that path away, then run the import again'),
+        ('homes.orphan', 'notice', 'home/e-smith/files/users/stray belongs to no user account '
+         'on the source: not migrated', {'home': 'stray'},
+         'copy what you need from the staging tree by hand'),
+        (None, 'info', "admin's SME home is /home/e-smith (the server's own data): not "
+         "copied; its mailbox is the mail concern's", {}, None)]
+    (blocked,) = homes.plan(homes.Facts(decision(blocked=True), [], [], []))
+    assert blocked.message == "homes not migrated: the accounts could not be migrated (see " \
+        "the accounts action's blocking finding)"
+    assert merges(homes.plan(homes.Facts(decision(), [
+        homes.Home('a', '/s/a', True, PW, None)], [], []))) == [('a', (1001, 1000))]
+
+
+def merges(planned):
+    return [(s.name, s.owner) for s in planned if isinstance(s, homes.HomeMerge)]
+
+
+def test_the_merge_says_word_for_word_and_changes_only_when_it_placed():
+    result = MergeResult()
+    result.conflicts = [('/h/a/y', '/h/a/sub/y.migrated')]
+    result.skipped = [('/s/a/l', 'a symlink')]
+    result.errors = [('/s/a/z', 'Permission denied')]
+    dest = FakeDestination(answers={'merge_tree': result})
+    rep = reporter()
+    assert steps.apply([homes.HomeMerge('a', '/s/a', '/h/a', (1, 2))], dest, rep) == 0
+    assert [(f.key, f.message, f.remediation) for f in rep.findings] == [
+        ('homes.file-conflict', "user a: /h/a/y was already there and is kept; the source's "
+         "copy is y.migrated", 'compare the two and keep the one you want'),
+        ('homes.file-skipped', 'user a: /s/a/l not copied: a symlink', ''),
+        ('homes.file-failed', 'user a: /s/a/z: Permission denied', '')]
+    assert rep.counts == {'homes migrated': 1, 'home files placed': 0}
+    assert homes.HomeMerge.progress == 'homes'
