@@ -567,6 +567,25 @@ def test_an_escaped_pipe_survives_a_change_of_another_prop(dbpath, fixed_time):
     assert b'Company|C D|' in content(dbpath)
 
 
+def test_a_type_as_read_survives_a_change_of_a_prop(dbpath, fixed_time):
+    # a type keeps its escaped pipe when read (Perl's split): written back as it was
+    write_db(dbpath, b'k=odd\\|type|p|1\nn=multi\\nline|p|1\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    assert (db.get('k').type, db.get('n').type) == ('odd\\|type', 'multi\nline')
+    db.set_prop('k', 'p', '2')
+    db.set_prop('n', 'p', '2')
+    assert content(dbpath) == HEADER + b'k=odd\\|type|p|2\nn=multi\\nline|p|2\n'
+    with pytest.raises(esmithdb.UnwritableValue):            # a NEW type with a pipe
+        db.set_type('k', 'new|type')
+
+
+def test_a_prop_name_with_a_newline_round_trips():
+    line = esmithdb.format_record(esmithdb.Record('k', 't', {'a\nb': '1', 'c': 'x\ny'}))
+    assert line == 'k=t|a\\nb|1|c|x\\ny'
+    records, issues = esmithdb.parse_text(line + '\n')
+    assert (records['k'].props, issues) == ({'a\nb': '1', 'c': 'x\ny'}, [])
+
+
 def test_an_escaped_newline_survives_a_change_of_another_prop(dbpath, fixed_time):
     write_db(dbpath, b'u=user|Street|1 Main\\nFloor 2|Uid|5\n')
     db = esmithdb.Database(dbpath, readonly=False)
@@ -580,7 +599,8 @@ def test_a_trailing_pipe_is_no_property_and_round_trips(dbpath, fixed_time):
     assert db.get('key').props == {'Name': 'x'}
     db.set_value('z', 'u')
     assert content(dbpath) == HEADER + b'key=type|Name|x|\nz=u\n'
-    with pytest.raises(esmithdb.UnwritableValue, match='empty name'):
+    with pytest.raises(esmithdb.UnwritableValue, match=r"^key 'key': a property with an "
+                       r"empty name would not read back \(the reader hides it\)$"):
         db.set_prop('key', '', 'v')
 
 
