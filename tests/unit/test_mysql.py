@@ -13,6 +13,7 @@ from nethserver_migration.destination import CommandResult
 from nethserver_migration.steps import Count, Note, SetProps, Signal, apply
 from nethserver_migration.report import Reporter
 from nethserver_migration.source import SourceTree
+from tests.unit import golden
 from tests.unit.fakes import FakeDestination
 
 HEAD = ('-- MySQL dump 10.13\n/*!40101 SET NAMES utf8 */;\n'
@@ -133,7 +134,15 @@ def keys(steps):
             else ('count', s.label) for s in steps]
 
 
-def test_nothing_to_do_without_dumps_and_the_module():
+def test_nothing_to_do_without_dumps_and_the_module(request):
+    for label, kw in (('no dumps', dict(dumps=[])), ('not installed', dict(installed=False)),
+                      ('not installed, accounts', dict(
+                          installed=False, dumps=[dump('mysql'), dump('crm')],
+                          accounts=[account('root'), account('app'), account('ro')])),
+                      ('system alone', dict(dumps=[dump('mysql'), dump('test')],
+                                            accounts=[account('root'), account('')])),
+                      ('server down', dict(server_error="ERROR 2002 (HY000): Can't connect"))):
+        golden.plan(request, mysql.plan(facts(**kw)), label)
     assert keys(mysql.plan(facts(dumps=[]))) == [(None, 'info', None)]
     (missing,) = mysql.plan(facts(installed=False))
     assert (missing.key, missing.obj) == ('module.missing', {'module': 'nethserver-mysql'})
@@ -174,8 +183,9 @@ def test_nothing_to_do_without_dumps_and_the_module():
     ([dump('hour', mtime=1000000 - 3601), dump('crm')], {},
      [('mysql.dump-stale', 'warning', 'hour'), 'LoadDump', 'LoadDump']),
 ])
-def test_each_dump(dumps, journal, expected):
+def test_each_dump(request, dumps, journal, expected):
     steps = mysql.plan(facts(dumps=dumps, journal={'database': journal, 'account': set()}))
+    golden.plan(request, steps)
     assert keys(steps) == expected
     loads = [s for s in steps if isinstance(s, mysql.LoadDump)]
     assert [(s.name, s.path, s.size, s.mtime, s.existing) for s in loads] == [
@@ -200,11 +210,12 @@ def account(user, host='localhost', password='*AB', **kw):
     ([account('app', password='')], set(), set(),
      [('mysql.account-no-password', 'warning', 'app@localhost'), 'CreateAccount']),
 ])
-def test_each_account(accounts, existing, journal, expected):
+def test_each_account(request, accounts, existing, journal, expected):
     accounts = accounts + [account('other', 'h')]       # one more: the source uses MySQL
     existing = set(existing) | {('other', 'h')}
     steps = mysql.plan(facts(dumps=[dump('mysql')], accounts=accounts, existing=existing,
                              journal={'database': {}, 'account': journal}))
+    golden.plan(request, steps)
     assert keys(steps) == expected + [('mysql.account-kept', 'warning', 'other@h')]
     for step in steps:
         if isinstance(step, mysql.CreateAccount):
@@ -214,15 +225,17 @@ def test_each_account(accounts, existing, journal, expected):
             assert step.statements == tuple(md.account_sql(src))
 
 
-def test_grants_that_are_not_migrated_are_listed():
+def test_grants_that_are_not_migrated_are_listed(request):
     steps = mysql.plan(facts(dumps=[dump('mysql'), dump('crm')], journal={
         'database': {'crm': (100, 1000000)}, 'account': set()},
                              orphans=[('db', ('ghost', 'h'), 'x')],
                              left=[('procs_priv', ('app', 'localhost'), 'crm')]))
+    golden.plan(request, steps)
     (_loaded, lost) = steps
     assert lost.key == 'mysql.grants-not-migrated'
     assert 'db ghost@h on x; procs_priv app@localhost on crm' in lost.message
     (bad,) = mysql.plan(facts(dumps=[dump('mysql')], grant_error='a row of user has 3 values'))
+    golden.plan(request, [bad], 'unreadable')
     assert bad.key == 'mysql.grants-unreadable'
     assert (bad.key, bad.severity) == ('mysql.grants-unreadable', 'error')
 
@@ -236,19 +249,21 @@ def test_grants_that_are_not_migrated_are_listed():
     ({'LocalNetworkingOnly': 'maybe'}, {'LocalNetworkingOnly': 'yes'}, []),
     ({'status': 'disabled'}, {}, ['note']),
 ])
-def test_the_service_settings(source, here, expected):
+def test_the_service_settings(request, source, here, expected):
     steps = mysql.plan(facts(dumps=[dump('mysql')], accounts=[account('app')],
                              existing={('app', 'localhost')},
                              mysqld_source=source, mysqld_here=here))[1:]
+    golden.plan(request, steps)
     if expected == ['note']:
         assert [(s.key, s.severity) for s in steps] == [('mysql.source-disabled', 'notice')]
     else:
         assert steps == expected
 
 
-def test_samba_audit_and_faxweb2():
+def test_samba_audit_and_faxweb2(request):
     done = {'database': {'crm': (100, 1000000)}, 'account': set()}
     steps = mysql.plan(facts(journal=done, audit=True, faxweb=True))
+    golden.plan(request, steps)
     assert steps[1:] == [mysql.AuditGrant('smbd@localhost'), mysql.FaxPaths('faxdb')]
     steps = mysql.plan(facts(journal=done, audit=True, existing={('smbd', 'localhost')}))
     assert steps[1:] == []
@@ -671,3 +686,13 @@ def test_read_the_service_settings_latin1_grants_and_an_uncountable_table(sme_tr
     assert (facts.mysqld_source, facts.mysqld_here) == ({'LocalNetworkingOnly': 'no'},
                                                         {'status': 'enabled'})
     assert facts.empty == frozenset()          # a failed count is not "empty", whatever it printed
+
+
+@pytest.mark.parametrize('text, first', [
+    ("ERROR 2002 (HY000): Can't connect\nmore\n", "ERROR 2002 (HY000): Can't connect"),
+    ('Warning: x\n  ERROR 1045 (28000): denied  \n', 'ERROR 1045 (28000): denied'),
+    ('------------\nSHOW DATABASES\n------------\n', 'SHOW DATABASES'),
+    ('\n  \nsomething odd\n', 'something odd'), ('', 'exit status not zero'),
+    (None, 'exit status not zero')])
+def test_the_first_error_of_a_failed_command(text, first):
+    assert mysql._first_error(text) == first
