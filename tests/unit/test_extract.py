@@ -696,3 +696,20 @@ def test_the_reader_widens_the_pipe_and_knows_how_far_it_is(tmp_path):
     assert reader.stream.read(1024) == data[:1024]
     assert reader.position() == 1024
     assert reader.close() is None
+
+
+def test_a_deep_tree_with_few_descriptors_kept_open(tmp_path, monkeypatch):
+    # the cache of directory descriptors is emptied between members when it is full:
+    # every member still lands where it belongs, and no descriptor is left open
+    monkeypatch.setattr(extract, 'OPEN_DIRS', 2)
+    members = [member('a/b/c/d/f{}'.format(i), data=str(i).encode()) for i in range(3)]
+    members += [member('x/y/z/g', data=b'g'), member('a/b/h', data=b'h')]
+    hostile(tmp_path / 'a.tgz', members)
+    before = len(os.listdir('/proc/self/fd'))
+    assert run(tmp_path / 'a.tgz', tmp_path / 'dst')[0] == extract.EXIT_OK
+    assert len(os.listdir('/proc/self/fd')) == before
+    got = dict((os.path.relpath(os.path.join(top, n), str(tmp_path / 'dst')),
+                open(os.path.join(top, n)).read())
+               for top, _dirs, files in os.walk(str(tmp_path / 'dst')) for n in files)
+    assert got == {'a/b/c/d/f0': '0', 'a/b/c/d/f1': '1', 'a/b/c/d/f2': '2', 'x/y/z/g': 'g',
+                   'a/b/h': 'h'}
