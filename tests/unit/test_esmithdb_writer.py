@@ -648,3 +648,38 @@ def test_set_type_and_set_value_write_only_a_change(dbpath, fixed_time):
     # a value over a record with props makes a type-only record
     db.set_value('a', 'plain')
     assert content(dbpath) == HEADER + b'MinUid=5000\na=plain\n'
+
+
+@pytest.mark.parametrize('link, zone', [
+    ('/usr/share/zoneinfo/Europe/Rome', 'Europe/Rome'),
+    ('../usr/share/zoneinfo/America/New_York', 'America/New_York'),
+    ('/etc/zoneinfo/zoneinfo/Odd', 'zoneinfo/Odd'),       # split at the first only
+    ('/somewhere/else', 'UTC'), (OSError(22, 'Invalid argument'), 'UTC')])
+@pytest.mark.parametrize('host, system, domain', [
+    ('ns7.example.org', 'ns7', 'example.org'), ('ns7', 'ns7', '')])
+def test_the_virtual_configuration_values(monkeypatch, link, zone, host, system, domain):
+    asked = []
+
+    def readlink(path):
+        asked.append(path)
+        if isinstance(link, Exception):
+            raise link
+        return link
+    monkeypatch.setattr(esmithdb.os, 'readlink', readlink)
+    monkeypatch.setattr(socket, 'gethostname', lambda: host)
+    assert esmithdb._virtual_config_values() == {'SystemName': system, 'DomainName': domain,
+                                                 'TimeZone': zone}
+    assert asked == ['/etc/localtime']
+
+
+def test_write_file_takes_text_as_utf8_and_makes_a_private_lock(dbpath):
+    umask = os.umask(0)             # the modes asked for, not the umask's
+    try:
+        esmithdb.write_file(dbpath, 'caf\u00e9 \udce9\n')
+        with esmithdb.exclusive_lock(dbpath):
+            pass
+    finally:
+        os.umask(umask)
+    assert content(dbpath) == b'caf\xc3\xa9 \xe9\n'
+    assert oct(os.stat(dbpath).st_mode & 0o777) == '0o660'       # a new file: 0660
+    assert oct(os.stat(dbpath + '.lock').st_mode & 0o777) == '0o600'
