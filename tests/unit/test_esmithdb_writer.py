@@ -683,3 +683,28 @@ def test_write_file_takes_text_as_utf8_and_makes_a_private_lock(dbpath):
     assert content(dbpath) == b'caf\xc3\xa9 \xe9\n'
     assert oct(os.stat(dbpath).st_mode & 0o777) == '0o660'       # a new file: 0660
     assert oct(os.stat(dbpath + '.lock').st_mode & 0o777) == '0o600'
+
+
+def test_a_db_holds_one_descriptor_however_often_it_writes(dbpath):
+    def held():         # descriptors on the DB file, the current one or a replaced one
+        out = []
+        for fd in os.listdir('/proc/self/fd'):
+            try:
+                out.append(os.readlink('/proc/self/fd/' + fd))
+            except OSError:
+                pass        # listdir's own descriptor, closed since
+        return [link for link in out if link.startswith(dbpath)]
+    write_db(dbpath, b'a=t|n|0\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    for n in range(1, 20):
+        db.set_prop('a', 'n', str(n))
+        esmithdb.write_file(dbpath, content(dbpath))          # another writer: read again
+    assert db.get_prop('a', 'n') == '19'
+    assert held() == [dbpath + ' (deleted)']     # the file it last wrote, held open, alone
+
+
+def test_a_db_that_does_not_exist_yet_has_no_issues(tmp_path):
+    db = esmithdb.Database(str(tmp_path / 'new'), readonly=False, must_exist=False)
+    assert (db.issues, len(db)) == ([], 0)
+    db.set_value('MinUid', '5000')
+    assert esmithdb.Database(str(tmp_path / 'new')).get_value('MinUid') == '5000'
