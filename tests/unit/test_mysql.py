@@ -172,7 +172,7 @@ def test_nothing_to_do_without_dumps_and_the_module(request):
      [('mysql.dump-mismatch', 'error', 'crm')]),
     ([dump('crm', databases=())], {}, [('mysql.dump-mismatch', 'error', 'crm')]),
     ([dump('bad name')], {}, [('mysql.bad-name', 'warning', 'bad name')]),
-    ([dump('information_schema'), dump('performance_schema'), dump('test')], {},
+    ([dump('information_schema'), dump('performance_schema'), dump('sys'), dump('test')], {},
      [(None, 'info', None)]),
     ([dump('information_schema'), dump('crm')], {}, ['LoadDump']),
     ([dump('old', mtime=1000000 - 7200), dump('crm')], {},
