@@ -484,8 +484,11 @@ def test_db_with_an_unreadable_line_is_not_rewritten(dbpath):
     write_db(dbpath, original)
     db = esmithdb.Database(dbpath, readonly=False)
     assert sorted(db.keys()) == ['alice', 'bob'] and len(db.issues) == 1
-    with pytest.raises(esmithdb.DbError, match='unreadable.*:3:'):
+    with pytest.raises(esmithdb.DbError) as caught:
         db.set_prop('alice', 'Shell', '/bin/sh')
+    assert str(caught.value) == (
+        "refusing to rewrite {0}: it has unreadable lines ({0}:3: not a key=value line "
+        "('this line has no equals')); fix them first so that nothing is lost".format(dbpath))
     with pytest.raises(esmithdb.DbError, match='unreadable'):
         with db.batch():
             db.set_prop('alice', 'Shell', '/bin/sh')
@@ -541,6 +544,7 @@ def test_unwritable_record_in_the_file_is_kept_verbatim(dbpath, fixed_time, line
     b'latin=user|FirstName|Jos\xe9|City|K\xf6ln\n',        # Latin-1, as SME 7 wrote it
     b'broken=user|Note|caf\xc3 \xff\xfe end\n',            # not UTF-8, not meant as anything
     b'mixed=user|A|\xc3\xa9t\xe9\n',                       # UTF-8 and Latin-1 on one line
+    b'k\xf6ln=user|City|K\xf6ln\n',                         # a Latin-1 key, too
 ])
 def test_untouched_non_utf8_lines_survive_a_rewrite_byte_for_byte(dbpath, fixed_time, line):
     write_db(dbpath, b'a=t|p|1\n' + line + b'z=t|q|1\n')
@@ -708,3 +712,18 @@ def test_a_db_that_does_not_exist_yet_has_no_issues(tmp_path):
     assert (db.issues, len(db)) == ([], 0)
     db.set_value('MinUid', '5000')
     assert esmithdb.Database(str(tmp_path / 'new')).get_value('MinUid') == '5000'
+
+
+def test_the_db_errors_word_for_word(tmp_path, monkeypatch):
+    monkeypatch.setattr(esmithdb, 'DB_DIR', str(tmp_path))
+    with pytest.raises(esmithdb.DbError) as caught:
+        esmithdb.Database.open('nosuch')
+    assert str(caught.value) == 'DB {} does not exist'.format(tmp_path / 'nosuch')
+    write_db(str(tmp_path / 'configuration'), b'sshd=service|status|enabled\n')
+    with pytest.raises(esmithdb.DbError) as caught:
+        esmithdb.Database.open('configuration').set_prop('sshd', 'status', 'disabled')
+    assert str(caught.value) == 'DB {} is open read-only'.format(tmp_path / 'configuration')
+    with pytest.raises(esmithdb.DbError) as caught:
+        esmithdb.Database.open('configuration', readonly=False).set_value('TimeZone', 'UTC')
+    assert str(caught.value) == 'configuration DB: TimeZone is read-only on NethServer 7 ' \
+        '(derived from the host name and /etc/localtime)'
