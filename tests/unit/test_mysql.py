@@ -643,9 +643,9 @@ def test_loads_say_their_progress_as_databases():
 
 
 def test_a_stale_dump_says_how_much_older():
-    (stale, _load, _other) = mysql.plan(facts(dumps=[dump('old', mtime=1000000 - 9000),
+    (stale, _load, _other) = mysql.plan(facts(dumps=[dump('old', mtime=1000000 - 9500),
                                                      dump('crm')]))
-    assert stale.message == ('MySQL: old.dump is 2 hours older than the newest dump (its '
+    assert stale.message == ('MySQL: old.dump is 3 hours older than the newest dump (its '
                              'database may be gone on the source, or its dump failed '
                              'there): loaded as it is')
 
