@@ -122,3 +122,37 @@ def test_network_read(sme_tree):
     assert (facts.networks, facts.dest_networks, facts.dest_routes, facts.events_pending) == (
         None, {}, {}, False)
     assert network.read(SourceTree(str(sme_tree)), FakeDestination()).events_pending is False
+
+
+NETWORK_CASES = [
+    # (case, source networks, destination networks, what the plan says)
+    ('host bits set: normalized and said',
+     [('10.5.1.7', 'network', {'Mask': '255.255.0.0'})], {}),
+    ('the source LAN is this server green network too: nothing to add',
+     [('192.168.1.0', 'network', {'Mask': '255.255.255.0'})], {}),
+    ('already registered: nothing to add, nothing signalled',
+     [('10.5.0.0', 'network', {'Mask': '255.255.0.0'})],
+     {'10.5.0.0': ('network', {'Mask': '255.255.0.0'})}),
+    ('another record of that key: kept',
+     [('10.5.0.0', 'network', {'Mask': '255.255.0.0'})],
+     {'10.5.0.0': ('network', {'Mask': '255.255.255.0'})}),
+    ('a record of another type of that key: kept',
+     [('10.5.0.0', 'network', {'Mask': '255.255.0.0'})], {'10.5.0.0': ('host', {})}),
+    ('no network besides the own LAN',
+     [('192.168.1.0', 'network', {'Mask': '255.255.255.0', 'SystemLocalNetwork': 'yes'}),
+      ('x', 'host', {})], {}),
+    ('no network record at all', [('x', 'host', {})], {}),
+    ('bad records said word for word',
+     [('10.5.0.0', 'network', {'Router': '192.168.1.254'}),
+      ('10.6.0.0', 'network', {'Mask': '255.0.255.0'}),
+      ('10.7.0.0', 'network', {'Mask': '255.255.0.0', 'Router': 'gw.example.com'}),
+      ('10.8.0.0', 'network', {'Mask': '255.255.0.0', 'Router': '172.16.0.1'}),
+      ('10.9.0.0', 'network', {'Mask': '255.255.0.0', 'RemoteVPNSubnet': 'yes'})], {}),
+]
+
+
+@pytest.mark.parametrize('case, records, networks', NETWORK_CASES,
+                         ids=[c[0] for c in NETWORK_CASES])
+def test_what_the_plan_says(request, case, records, networks):
+    steps = network.plan(net_state(records, networks=networks))
+    golden.plan(request, steps)             # every word, read in the golden file
