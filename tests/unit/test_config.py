@@ -114,3 +114,30 @@ def test_config_read(sme_tree):
     facts = config.read(SourceTree(str(sme_tree)), FakeDestination())
     assert (facts.passwordstrength, facts.ldap, facts.smb, facts.role, facts.sssd_installed,
             facts.sssd_workgroup) == (None, None, None, 'WS', True, None)
+
+
+CONFIG_CASES = [
+    # (case, the facts that differ from config_state's)
+    ('password ages and expiry carried, the rest named',
+     dict(passwordstrength={'Users': 'strong', 'MaxPassAge': '180', 'MinPassAge': '0',
+                            'PassWarning': 'x7', 'PassExpires': 'yes', 'Admin': 'strong'})),
+    ('an unknown Users value', dict(passwordstrength={'Users': 'paranoid'})),
+    ('PassExpires other than yes or no', dict(passwordstrength={'PassExpires': 'maybe'})),
+    ('nothing of the source', dict()),
+    ('organization defaults', dict(ldap={'defaultCity': 'Pesaro', 'defaultCompany': 'Acme',
+                                         'defaultDepartment': 'IT', 'other': 'x'})),
+    ('a disabled smb without the samba module', dict(smb={'status': 'disabled'},
+                                                     samba_installed=False)),
+    ('a PDC workgroup without the sssd module', dict(
+        role='PDC', smb={'Workgroup': 'dom'}, sssd_installed=False)),
+    ('a PDC workgroup replaces this one', dict(role='PDC', smb={'Workgroup': 'dom'},
+                                               sssd_workgroup='OLD')),
+    ('a PDC workgroup that is this one already', dict(role='PDC', smb={'Workgroup': 'DOM'},
+                                                      sssd_workgroup='DOM')),
+    ('a bad PDC workgroup', dict(role='PDC', smb={'Workgroup': 'no spaces allowed'})),
+]
+
+
+@pytest.mark.parametrize('case, kw', CONFIG_CASES, ids=[c[0] for c in CONFIG_CASES])
+def test_what_the_plan_says(request, case, kw):
+    golden.plan(request, config.plan(config_state(**kw)))      # every word, in the golden
