@@ -229,11 +229,13 @@ def test_grants_that_are_not_migrated_are_listed(request):
     steps = mysql.plan(facts(dumps=[dump('mysql'), dump('crm')], journal={
         'database': {'crm': (100, 1000000)}, 'account': set()},
                              orphans=[('db', ('ghost', 'h'), 'x')],
-                             left=[('procs_priv', ('app', 'localhost'), 'crm')]))
+                             left=[('procs_priv', ('app', 'localhost'), 'crm'),
+                                   ('proxies_priv', ('app', '%'), '')]))
     golden.plan(request, steps)
     (_loaded, lost) = steps
     assert lost.key == 'mysql.grants-not-migrated'
-    assert 'db ghost@h on x; procs_priv app@localhost on crm' in lost.message
+    assert 'db ghost@h on x; procs_priv app@localhost on crm; proxies_priv app@%' in \
+        lost.message
     (bad,) = mysql.plan(facts(dumps=[dump('mysql')], grant_error='a row of user has 3 values'))
     golden.plan(request, [bad], 'unreadable')
     assert bad.key == 'mysql.grants-unreadable'
@@ -244,6 +246,10 @@ def test_grants_that_are_not_migrated_are_listed(request):
     ({'LocalNetworkingOnly': 'no'}, {'LocalNetworkingOnly': 'yes'},
      [SetProps('configuration', 'mysqld', 'service', {'LocalNetworkingOnly': 'no'},
                'MySQL: LocalNetworkingOnly=no as on the source'),
+      Signal('nethserver-mysql-update', (), 'MySQL settings applied')]),
+    ({'LocalNetworkingOnly': 'yes'}, {'LocalNetworkingOnly': 'no'},
+     [SetProps('configuration', 'mysqld', 'service', {'LocalNetworkingOnly': 'yes'},
+               'MySQL: LocalNetworkingOnly=yes as on the source'),
       Signal('nethserver-mysql-update', (), 'MySQL settings applied')]),
     ({'LocalNetworkingOnly': 'yes'}, {'LocalNetworkingOnly': 'yes'}, []),
     ({'LocalNetworkingOnly': 'maybe'}, {'LocalNetworkingOnly': 'yes'}, []),
@@ -696,3 +702,76 @@ def test_read_the_service_settings_latin1_grants_and_an_uncountable_table(sme_tr
     (None, 'exit status not zero')])
 def test_the_first_error_of_a_failed_command(text, first):
     assert mysql._first_error(text) == first
+
+
+def findings(reporter):
+    return [(f.key, f.severity, f.message, f.obj, f.remediation) for f in reporter.findings]
+
+
+def test_the_handlers_say_word_for_word():
+    maria, reporter = Maria(databases={'crm'}), recorder()
+    assert apply([mysql.LoadDump('crm', '/s/crm.dump', 1, 2, False)], destination(maria),
+                 reporter) == 0
+    assert findings(reporter) == [('mysql.database-exists', 'warning', 'MySQL: database crm '
+                                   'appeared on this server meanwhile: crm.dump is not loaded',
+                                   {'database': 'crm'}, '')]
+    maria, reporter = EmptyHere(rows='3'), recorder()
+    dest = destination(maria)
+    dest.mysql_schema = lambda name: CommandResult(0, 'CREATE DATABASE `sogo`;\n', '')
+    assert apply([mysql.LoadDump('sogo', '/s/sogo.dump', 1, 2, True)], dest, reporter) == 0
+    assert findings(reporter) == [('mysql.database-exists', 'warning', 'MySQL: database sogo '
+                                   'here holds rows now (or its schema cannot be saved): '
+                                   'sogo.dump is not loaded', {'database': 'sogo'}, '')]
+    maria, reporter = Maria(fail_load='ERROR 1064 (42000) at line 9: syntax\n'), recorder()
+    apply([mysql.LoadDump('app', '/s/app.dump', 1, 2, False)], destination(maria), reporter)
+    assert findings(reporter) == [(
+        'mysql.load-failed', 'error', 'MySQL: app.dump did not load (ERROR 1064 (42000) at '
+        'line 9: syntax): nothing of it was kept', {'database': 'app'}, 'fix the dump (or dump '
+        'it again on the source with signal-event pre-backup), then run the import again')]
+    maria, reporter = EmptyHere(fail_load='ERROR 1064 (42000) at line 9: syntax\n'), recorder()
+    dest = destination(maria)
+    dest.mysql_schema = lambda name: CommandResult(0, 'CREATE BROKEN;\n', '')
+    maria.fail_sql = 'CREATE BROKEN'
+    apply([mysql.LoadDump('sogo', '/s/sogo.dump', 1, 2, True)], dest, reporter)
+    # undone first (what was there put back, or said), then the load's own failure
+    assert [f[0] for f in findings(reporter)] == ['mysql.restore-failed', 'mysql.load-failed']
+    assert findings(reporter)[0] == (
+        'mysql.restore-failed', 'error', "MySQL: the empty database sogo could not be put back "
+        "after the failed load (ERROR 1146 (42S02) at line 2: Table doesn't exist)",
+        {'database': 'sogo'}, 'reinstall the module that owns it (yum reinstall), or signal '
+        'its -update event')
+
+
+def test_a_load_uses_a_fresh_strong_secret_and_says_its_tables():
+    import re
+    maria, reporter = Maria(), recorder()
+    assert apply([mysql.LoadDump('my_db', '/s/my_db.dump', 1, 2, False)], destination(maria),
+                 reporter) == 1
+    made = [s for s in maria.sql if 'CREATE USER' in s][0]
+    match = re.match(r"GRANT USAGE ON \*\.\* TO 'nsmig_load'@'localhost' IDENTIFIED BY "
+                     r"'([A-Za-z0-9]{32})'; DROP USER 'nsmig_load'@'localhost';\n"
+                     r"CREATE USER 'nsmig_load'@'localhost' IDENTIFIED BY '([A-Za-z0-9]{32})';"
+                     r"\nGRANT ALL ON `my\\_db`\.\* TO 'nsmig_load'@'localhost';\Z", made)
+    assert match and match.group(1) == match.group(2)
+    secret = match.group(1)
+    assert len(set(secret)) > 8                    # not one character 32 times
+    apply([mysql.LoadDump('other', '/s/other.dump', 1, 2, False)], destination(maria),
+          reporter)
+    assert secret not in [s for s in maria.sql if 'CREATE USER' in s][-1]
+    assert '[INFO] MySQL: database my_db loaded (2 tables)' in reporter.text().splitlines()
+
+
+def test_the_name_is_matched_literally_in_show_databases():
+    maria = Maria()
+    apply([mysql.LoadDump('a_b%c\\d', '/s/x.dump', 1, 2, False)], destination(maria),
+          recorder())
+    assert maria.sql[0] == "SHOW DATABASES LIKE 'a\\\\_b\\\\%c\\\\\\\\d';"
+
+
+def test_every_bad_dump_is_said_and_the_next_one_still_loads(request):
+    steps = mysql.plan(facts(dumps=[
+        dump('ns7app'), dump('cut', complete=False), dump('two', databases=('two', 'x')),
+        dump('bad name'), dump('information_schema'), dump('crm')],
+        journal={'database': {}, 'account': set()}))
+    golden.plan(request, steps)
+    assert [s.name for s in steps if isinstance(s, mysql.LoadDump)] == ['crm']
