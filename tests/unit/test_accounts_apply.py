@@ -3,6 +3,8 @@ order, one failed user failing alone, and the classic upgrade's files."""
 
 import io
 
+import pytest
+
 from nethserver_migration import steps
 from nethserver_migration.actions import accounts
 from nethserver_migration.actions.accounts import SourceGroup, adupgrade, ops
@@ -309,3 +311,88 @@ def test_a_locked_users_kept_password_counts_the_lock():
     dest = FakeDestination()
     rep = run(facts('ldap', [user('alice', LOCKED), user('bob')]), dest)
     assert rep.counts['passwords kept'] == 2 and rep.counts['users locked'] == 1
+
+
+def said(rep):
+    return [(x.key, x.severity, x.message, x.obj, x.remediation, tuple(x.commands))
+            for x in rep.findings]
+
+
+FAILURES = [
+    # (the step, what fails, what is said)
+    (ops.UserCreate('alice', 'Alice A'), ('user-create', 'alice'),
+     [('accounts.user-create-failed', 'error', 'user-create event failed for user alice',
+       {'user': 'alice'}, "see the event's lines in /var/log/messages; run the import again "
+       "once fixed", ())]),
+    (ops.UserModify('alice', 'Alice A'), ('user-modify', 'alice'),
+     [('accounts.user-modify-failed', 'error', 'user-modify event failed for user alice',
+       {'user': 'alice'}, '', ())]),
+    (ops.Lpasswd('alice', ACTIVE), ('set_password_hash', 'alice'),
+     [('accounts.password-failed', 'error', 'failed to restore the password of user alice '
+       '(lpasswd); the account stays locked', {'user': 'alice'}, '', ())]),
+    (ops.Lock('alice', 'alice@example.org'), ('user-lock', 'alice@example.org'),
+     [('accounts.lock-failed', 'error', 'user-lock failed for alice: the account may be '
+       'usable', {'user': 'alice'}, '',
+       ('/sbin/e-smith/signal-event user-lock alice@example.org',))]),
+    (ops.GroupCreate('sales', ['alice'], ''), ('group-create', 'sales'),
+     [('accounts.group-create-failed', 'error', 'failed to migrate group sales',
+       {'group': 'sales'}, '', ())]),
+    (ops.GroupModify('sales', ['alice'], ['alice']), ('group-modify', 'sales'),
+     [('accounts.group-modify-failed', 'error', 'failed to add members to group sales',
+       {'group': 'sales'}, '', ())]),
+    (ops.VerifyUser('alice'), None,
+     [('accounts.user-missing-after-upgrade', 'error', 'could not find user alice on the new '
+       'domain after the classic upgrade', {'user': 'alice'}, 'look at the provisioning log '
+       'of the DC (journalctl -M nsdc), then run the import again', ())]),
+]
+
+
+@pytest.mark.parametrize('step, fails, expected', FAILURES,
+                         ids=[type(f[0]).op for f in FAILURES])
+def test_each_operation_that_fails_says_so_word_for_word(step, fails, expected):
+    dest = FakeDestination(fail={fails} if fails else ())
+    rep = reporter()
+    assert steps.apply([step], dest, rep) == 0
+    assert said(rep) == expected
+    assert rep.errors == 1 and rep.counts == {}
+
+
+def test_a_failed_nt_import_locks_each_of_its_users():
+    dest = FakeDestination(answers={'import_nt_hashes': CommandResult(3, '', 'pdbedit: no')})
+    rep = reporter()
+    users = [accounts.SourceUser(n, 'N', 5000 + i, ACTIVE, {}) for i, n in enumerate(('a', 'b'))]
+    assert steps.apply([ops.NtImport(users), ops.PasswordDone('a')], dest, rep) == 0
+    assert said(rep) == [('accounts.nt-import-failed', 'error', 'Samba could not import the NT '
+                          'hashes of 2 user(s) (pdbedit exit 3); they keep a random password',
+                          {}, '', ())]
+    assert dest.called('signal_event') == [('user-lock', 'a@example.org'),
+                                           ('user-lock', 'b@example.org')]
+    assert rep.counts == {'users locked': 2}
+    assert dest.called('state_append') == []        # a's password is not done
+
+
+@pytest.mark.parametrize('step, changed, counts', [
+    (ops.UserCreate('alice', 'Alice A'), 1, {'users created': 1}),
+    (ops.UserModify('alice', 'Alice A'), 1, {'users updated': 1}),
+    (ops.Lpasswd('alice', ACTIVE), 1, {'passwords kept': 1}),
+    (ops.Lpasswd('alice', LOCKED), 1, {'passwords kept': 1, 'users locked': 1}),
+    (ops.Lock('alice', 'alice@example.org'), 1, {'users locked': 1}),
+    (ops.GroupCreate('sales', ['alice'], ''), 1, {'groups created': 1}),
+    (ops.GroupCreate('sales', ['alice'], 'Sales team'), 1,
+     {'groups created': 1, 'group descriptions not migrated': 1}),
+    (ops.GroupModify('sales', ['alice', 'bob'], ['bob']), 1, {'group members added': 1}),
+    (ops.PasswordDone('alice'), 0, {}),
+], ids=lambda v: getattr(type(v), 'op', None) if not isinstance(v, (int, dict)) else None)
+def test_each_operation_that_works_counts_what_it_did(step, changed, counts):
+    dest = FakeDestination(users={'alice': None}, groups={'sales': ['alice']})
+    rep = reporter()
+    assert steps.apply([step], dest, rep) == changed
+    assert (rep.counts, rep.findings) == (counts, [])
+
+
+def test_verify_user_counts_a_user_the_upgrade_made():
+    from tests.unit.fakes import Passwd
+    dest = FakeDestination(users={'alice': Passwd('alice', 'x', 1, 1, '', '/h', '/s')})
+    rep = reporter()
+    assert steps.apply([ops.VerifyUser('alice')], dest, rep) == 0     # a check changes nothing
+    assert rep.counts == {'users migrated by the classic upgrade': 1}
