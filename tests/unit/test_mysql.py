@@ -775,3 +775,83 @@ def test_every_bad_dump_is_said_and_the_next_one_still_loads(request):
         journal={'database': {}, 'account': set()}))
     golden.plan(request, steps)
     assert [s.name for s in steps if isinstance(s, mysql.LoadDump)] == ['crm']
+
+
+class Answers(Maria):
+    """A MariaDB that answers given statements (by their start) with given results."""
+
+    def __init__(self, answers, **kw):
+        Maria.__init__(self, **kw)
+        self.answers = answers
+
+    def mysql(self, sql, user='root', password=None, timeout=600):
+        for start, result in self.answers:
+            if sql.startswith(start):
+                self.sql.append(sql)
+                return result
+        return Maria.mysql(self, sql, user, password, timeout)
+
+
+def test_accounts_audit_and_faxweb_say_word_for_word_and_what_they_changed():
+    step = mysql.CreateAccount('app@localhost', "'app'@'localhost'", ("GRANT x;",))
+    maria, reporter = Maria(fail_sql='GRANT x'), recorder()
+    assert apply([step], destination(maria), reporter) == 0
+    assert findings(reporter) == [(
+        'mysql.account-failed', 'error', "MySQL: account app@localhost not created: ERROR 1146 "
+        "(42S02) at line 2: Table doesn't exist", {'account': 'app@localhost'},
+        'fix the cause (a grant on a table that is not here?), then run the import again')]
+    maria, reporter = Maria(), recorder()
+    assert apply([step], destination(maria), reporter) == 1
+    assert '[INFO] MySQL: account app@localhost created with its grants' in \
+        reporter.text().splitlines()
+    # samba-audit: its secret, or a clear error
+    maria, reporter = Maria(), recorder()
+    dest = destination(maria)
+    dest.read_secret = lambda name: None
+    assert apply([mysql.AuditGrant('smbd@localhost')], dest, reporter) == 0
+    assert findings(reporter) == [(
+        'mysql.audit-failed', 'error', "MySQL: samba-audit's account not granted: no secret in "
+        "/var/lib/nethserver/secrets/smbd", {}, 'signal-event nethserver-samba-audit-update')]
+    assert maria.sql == []
+    maria, reporter = Maria(), recorder()
+    assert apply([mysql.AuditGrant('smbd@localhost')], destination(maria), reporter) == 1
+    assert "[INFO] MySQL: samba-audit's account smbd@localhost granted on smbaudit" in \
+        reporter.text().splitlines()
+    maria, reporter = Maria(fail_sql='GRANT ALL ON smbaudit'), recorder()
+    assert apply([mysql.AuditGrant('smbd@localhost')], destination(maria), reporter) == 0
+    assert [f[:2] for f in findings(reporter)] == [('mysql.audit-failed', 'error')]
+    # faxweb2: the rows moved, or nothing to do
+    maria, reporter = Answers([('UPDATE faxdb', CommandResult(0, '7\n', ''))]), recorder()
+    assert apply([mysql.FaxPaths('faxdb')], destination(maria), reporter) == 1
+    assert maria.sql[-1] == ("UPDATE faxdb.faxweb_fax SET path = REPLACE(path, "
+                             "'/home/e-smith/', '/var/lib/nethserver/') WHERE path LIKE "
+                             "'/home/e-smith/%';\nSELECT ROW_COUNT();")
+    assert '[INFO] MySQL: faxweb2 paths moved to /var/lib/nethserver/ (7 rows)' in \
+        reporter.text().splitlines()
+    maria, reporter = Maria(), recorder()
+    apply([mysql.FaxPaths('faxdb')], destination(maria), reporter)
+    assert '[INFO] MySQL: faxweb2 paths moved to /var/lib/nethserver/ (0 rows)' in \
+        reporter.text().splitlines()
+    for answer in (CommandResult(0, '0\n', ''), CommandResult(1, '1\n', 'ERROR')):
+        maria = Answers([('SELECT COUNT(*) FROM information_schema.tables WHERE table_schema '
+                          "= 'faxdb'", answer)])
+        reporter = recorder()
+        assert apply([mysql.FaxPaths('faxdb')], destination(maria), reporter) == 0
+        assert maria.sql == ["SELECT COUNT(*) FROM information_schema.tables WHERE "
+                             "table_schema = 'faxdb' AND table_name = 'faxweb_fax';"]
+        assert '[INFO] MySQL: no faxdb.faxweb_fax table: no faxweb2 path to rewrite' in \
+            reporter.text().splitlines()
+    maria, reporter = Maria(fail_sql='UPDATE faxdb'), recorder()
+    assert apply([mysql.FaxPaths('faxdb')], destination(maria), reporter) == 0
+    assert [f[:2] for f in findings(reporter)] == [('mysql.faxweb-failed', 'error')]
+
+
+def test_a_load_says_its_tables_or_a_question_mark():
+    maria = Answers([('SELECT COUNT(*) FROM information_schema.tables WHERE table_schema',
+                      CommandResult(0, '', ''))])
+    reporter = recorder()
+    assert apply([mysql.LoadDump('d', '/s/d.dump', 1, 2, False)], destination(maria),
+                 reporter) == 1
+    assert maria.sql[-1] == "SELECT COUNT(*) FROM information_schema.tables WHERE " \
+        "table_schema = 'd';"
+    assert '[INFO] MySQL: database d loaded (? tables)' in reporter.text().splitlines()
