@@ -855,3 +855,14 @@ def test_a_load_says_its_tables_or_a_question_mark():
     assert maria.sql[-1] == "SELECT COUNT(*) FROM information_schema.tables WHERE " \
         "table_schema = 'd';"
     assert '[INFO] MySQL: database d loaded (? tables)' in reporter.text().splitlines()
+
+
+def test_a_loading_account_that_cannot_be_made_fails_that_load():
+    maria, reporter = Maria(fail_sql='CREATE USER'), recorder()
+    assert apply([mysql.LoadDump('d', '/s/d.dump', 1, 2, False)], destination(maria),
+                 reporter) == 0
+    assert findings(reporter) == [(
+        'mysql.load-failed', 'error', "load-dump of d: not done: the loading account: ERROR 1146 "
+        "(42S02) at line 2: Table doesn't exist", {'database': 'd'},
+        'fix the cause and run the import again')]
+    assert maria.loads == []
