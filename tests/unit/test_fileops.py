@@ -722,3 +722,20 @@ def test_write_bytes_and_move_into_defaults(tmp_path):
     moved = move_into([str(tmp_path / 'a.log')], str(tmp_path / 'logs'))
     assert moved == [(str(tmp_path / 'a.log'), str(tmp_path / 'logs' / 'a.log'))]
     assert stat.S_IMODE(os.stat(str(tmp_path / 'logs')).st_mode) == 0o700
+
+
+def test_a_destination_file_that_cannot_be_compared_is_not_taken_as_the_same(tmp_path,
+                                                                              monkeypatch):
+    # the file vanished or cannot be read while compared: installed beside, never skipped
+    from nethserver_migration import fileops
+    src, dst = tmp_path / 'src', tmp_path / 'dst'
+    src.write_bytes(b'new')
+    dst.write_bytes(b'old')
+
+    def unreadable(a, b, shallow=True):
+        raise OSError(5, 'Input/output error')
+    monkeypatch.setattr(fileops.filecmp, 'cmp', unreadable)
+    status, path = fileops.install_file(str(src), str(dst), mode=0o600, owner=None)
+    assert (status, path) == ('beside', str(dst) + fileops.MIGRATED)
+    assert (tmp_path / ('dst' + fileops.MIGRATED)).read_bytes() == b'new'
+    assert dst.read_bytes() == b'old'
