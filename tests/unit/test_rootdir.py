@@ -131,3 +131,21 @@ def test_rootdir_refusals(request, state):
     assert [s.obj for s in steps if getattr(s, 'key', None)] == (
         [{'dir': 'root'}] if state.src_is_link else
         [{'dir': 'root/.ssh'}] if state.src_ssh_is_link else [])
+
+
+def test_rootdir_a_source_log_that_cannot_be_read_is_not_taken_as_brought(tmp_path, sme_tree,
+                                                                           monkeypatch):
+    from nethserver_migration.source import SourceTree
+    (sme_tree / 'root').mkdir()
+    (sme_tree / 'root' / 'install.log').write_text('sme\n')
+    dest = tmp_path / 'dest-root'
+    dest.mkdir()
+    (dest / 'install.log').write_text('sme\n')
+    source = SourceTree(str(sme_tree))
+
+    def unreadable(path, limit):
+        raise OSError(5, 'Input/output error')
+    monkeypatch.setattr(source, 'read_bytes', unreadable)
+    # this server's log is saved: it is never left where the source's would land
+    assert rootdir.read(source, Destination(), root=str(dest)).dest_logs == [
+        str(dest / 'install.log')]
