@@ -727,3 +727,8 @@ def test_the_db_errors_word_for_word(tmp_path, monkeypatch):
         esmithdb.Database.open('configuration', readonly=False).set_value('TimeZone', 'UTC')
     assert str(caught.value) == 'configuration DB: TimeZone is read-only on NethServer 7 ' \
         '(derived from the host name and /etc/localtime)'
+
+
+def test_a_db_by_name_is_nethservers_own():
+    # where NethServer 7 keeps its DBs (reference/ns7-destination.md): a bare name goes there
+    assert esmithdb.resolve('accounts') == '/var/lib/nethserver/db/accounts'
