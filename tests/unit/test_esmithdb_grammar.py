@@ -97,7 +97,14 @@ def test_grammar_elements_are_named_and_parse_lines():
         parse('no equals here')
     with pytest.raises(pp.ParseException):
         parse('=no key')
-    assert 'record' in str(esmithdb.RECORD)
+    # each element named (pyparsing's messages and a debugger show the names)
+    e = esmithdb
+    assert [str(x) for x in (e.KEY, e.EQUALS, e.RAW_VALUE, e.RECORD, e.COMMENT, e.BLANK,
+                             e.LINE, e.FIELD, e.PIPE, e.VALUE, e.RECORD_LINE,
+                             e.COMMENT_LINE, e.BLANK_LINE, e.FILE)] == [
+        'key', '"="', 'value', 'record', 'comment', 'blank line', 'line', 'field', '"|"',
+        'fields', 'record line', 'comment line', 'blank line', 'file']
+    assert str(e.FILE.expr) == 'line'                   # the one inside FILE's repetition
 
 
 def test_grammar_is_really_pyparsing():
