@@ -153,7 +153,7 @@ def test_record_helpers():
     assert record != esmithdb.Record('k', 't', {'a': '2'})
     assert record != esmithdb.Record('k', 'u', {'a': '1'})
     assert record != esmithdb.Record('j', 't', {'a': '1'})
-    assert 'k' in repr(record)
+    assert repr(record) == "Record('k', 't', {'a': '1'})"
 
 
 # -- the reader's edges -------------------------------------------------------------------
@@ -213,3 +213,10 @@ def test_parse_bytes_a_last_line_without_its_newline():
     assert records['a'].latin1 and [str(i) for i in issues] == [
         "<bytes>:2: not a key=value line ('bad')"]
     assert esmithdb.parse_bytes(b'') == ({}, [])
+
+
+def test_parse_lines_numbers_lines_as_given():
+    # lines that end with their newline count once each: the bad one is line 2
+    records, issues = esmithdb.parse_lines(['a=t\n', 'no equals X\n', b'c=t|n|caf\xe9\n'])
+    assert [(i.lineno, i.text) for i in issues] == [(2, 'no equals X')]
+    assert (records['a'].latin1, records['c'].latin1) == (False, True)
