@@ -98,6 +98,7 @@ class FakeDestination(object):
         self.stats = dict(stats or {})
         self.state = dict((k, list(v)) for k, v in (state or {}).items())
         self.json = {}
+        self.merge_options = []
         self.free = free
         self.device = device or (lambda path: 1)
         self.listing = dict(listing or {})
@@ -245,6 +246,9 @@ class FakeDestination(object):
     def merge_tree(self, src, dst, owner=None, exclude=(), link=True, dir_mode=None,
                    ids=None):
         self.merge_ids = ids        # what an answer function may call, as merge_tree would
+        # the options apart from calls (whose tuples tests compare whole): (dst, exclude,
+        # link, dir_mode) of each merge
+        self.merge_options.append((dst, tuple(exclude), link, dir_mode))
         failed, answer = self._call('merge_tree', src, dst, owner)
         if failed:
             raise OSError(28, 'No space left on device')

@@ -88,7 +88,9 @@ def test_homes_apply_merge_excludes_mail_and_reports_conflicts():
     rep = reporter()
     assert steps.apply([homes.HomeMerge('a', '/s/a', '/h/a', (1, 2))], dest, rep) == 1
     assert dest.calls == [('merge_tree', '/s/a', '/h/a', (1, 2))]
-    assert {'Maildir', 'sieve', '.dovecot.sieve', '.qmail'} == set(homes.EXCLUDE)
+    # the mail concern's files left out; a home directory made here is private
+    assert dest.merge_options == [('/h/a', ('Maildir', 'sieve', '.dovecot.sieve', '.qmail'),
+                                   True, 0o700)]
     assert [(f.key, f.severity, f.obj) for f in rep.findings] == [
         ('homes.file-conflict', 'notice', {'user': 'a', 'file': '/h/a/y'}),
         ('homes.file-skipped', 'notice', {'user': 'a', 'file': '/s/a/link'}),
@@ -107,7 +109,7 @@ def test_a_failed_merge_fails_that_home_alone():
 
 def test_a_home_whose_user_is_still_unknown_at_the_import_is_an_error():
     rep = reporter()
-    steps.apply([homes.WaitsForUser('a', '/s/a')], FakeDestination(), rep)
+    assert steps.apply([homes.WaitsForUser('a', '/s/a')], FakeDestination(), rep) == 0
     assert [(x.key, x.severity, x.obj) for x in rep.findings] == [
         ('homes.user-unknown', 'error', {'user': 'a'})]
     # migration-check says nothing of it: it is not a reporting step
