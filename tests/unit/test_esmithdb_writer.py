@@ -732,3 +732,14 @@ def test_the_db_errors_word_for_word(tmp_path, monkeypatch):
 def test_a_db_by_name_is_nethservers_own():
     # where NethServer 7 keeps its DBs (reference/ns7-destination.md): a bare name goes there
     assert esmithdb.resolve('accounts') == '/var/lib/nethserver/db/accounts'
+
+
+def test_escapes_together_survive_a_change_of_another_prop(dbpath, fixed_time):
+    # a value with an escaped newline AND an escaped pipe, a name with a newline whose
+    # value has an escaped pipe: kept as read (re-formatted, the pipe would be refused)
+    line = b'k=t|a|x\\ny\\|z|n\\nm|p\\|q|q|1\n'
+    write_db(dbpath, line)
+    db = esmithdb.Database(dbpath, readonly=False)
+    assert db.get('k').props == {'a': 'x\ny|z', 'n\nm': 'p|q', 'q': '1'}
+    db.set_prop('k', 'q', '2')
+    assert content(dbpath) == HEADER + b'k=t|a|x\\ny\\|z|n\\nm|p\\|q|q|2\n'
