@@ -299,7 +299,9 @@ def test_parts_of_refuses(name, why):
 @pytest.mark.parametrize('parts, target, ok', [
     (['a'], '..', False), (['a', 'b'], '..', True), (['a'], 'x/../..', False),
     (['a'], 'x/..', True), (['a'], 'b\0', False), (['a'], './/.', True),
-    (['a', 'b', 'c'], '../../x', True), (['a', 'b', 'c'], '../../../x', False)])
+    (['a', 'b', 'c'], '../../x', True), (['a', 'b', 'c'], '../../../x', False),
+    # empty and '.' parts go nowhere; each name goes one down
+    (['a'], 'b//../..', False), (['a'], 'b/./../..', False), (['a'], 'x/y/../..', True)])
 def test_link_inside_depths(parts, target, ok):
     if ok:
         assert extract.link_inside(parts, target) is None
@@ -376,6 +378,9 @@ def test_help_tells_the_exit_codes(capsys):
     assert extract.main(['--help'], stream=io.StringIO()) == extract.EXIT_OK
     out = ' '.join(capsys.readouterr().out.split())
     assert 'usage: migration-extract [-h] [--force] [--no-check] ARCHIVE DIR' in out
+    assert 'Explode an SME Server / NethService full backup (smeserver.tgz; also tar, ' \
+        'tar.gz, tar.xz, tar.bz2, told apart by content) safely into DIR, then run ' \
+        'migration-check DIR.' in out
     assert ' '.join(extract.EPILOG.split()) in out
     assert '0 extracted and nothing blocks the import; 1 extracted, but some members were ' \
         'refused' in out and '4 extracted, but migration-check found something that ' \
@@ -627,7 +632,7 @@ def test_the_free_space_is_asked_again_only_when_it_may_not_suffice(tmp_path, mo
 
     class Disk(object):
         f_frsize = 1
-        f_bavail = extract.RESERVE + 10000
+        f_bavail = (64 << 20) + 10000          # 64 MiB kept back (the README's figure)
     monkeypatch.setattr(extract.os, 'statvfs', lambda fd: asked.append(fd) or Disk())
     hostile(tmp_path / 'a.tgz', [member('a', data=b'1' * 3000), member('b', data=b'2' * 3000),
                                  member('c', data=b'3' * 3000), member('d', data=b'4' * 10000),
@@ -638,7 +643,7 @@ def test_the_free_space_is_asked_again_only_when_it_may_not_suffice(tmp_path, mo
     # exactly the free space: written; e: one byte more than there is
     assert len(asked) == 4
     assert "refused 'e': 10001 bytes, more than the free space ({} bytes free)".format(
-        extract.RESERVE + 10000) in out
+        (64 << 20) + 10000) in out
     assert sorted(os.listdir(str(tmp_path / 'dst'))) == ['a', 'b', 'c', 'd']
 
 

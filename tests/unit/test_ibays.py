@@ -322,6 +322,21 @@ def test_read_without_a_saved_decision_asks_the_accounts_concern(sme_tree):
     assert got.acl_text is None and got.acl_problem is None
 
 
+def test_read_an_acls_dump_with_latin1_names(sme_tree):
+    # a path of odd bytes in the dump is kept byte for byte (as os.fsdecode gives it)
+    dump = sme_tree / 'home' / 'e-smith' / 'db' / 'acls.dump'
+    dump.write_bytes(b'# file: docs/files/caf\xe9\nuser::rw-\n')
+    got = ibays.read(SourceTree(str(sme_tree)), FakeDestination())
+    assert (got.acl_text, got.acl_problem) == ('# file: docs/files/caf\udce9\nuser::rw-\n',
+                                               None)
+
+
+def test_ibay_migrations_say_their_progress_as_shared_folders():
+    assert (ibays.IbayMigrate.op, ibays.IbayMigrate.progress, ibays.IbayMigrate.failure_key,
+            ibays.IbayMigrate.subject) == ('migrate-ibay', 'shared folders', 'ibays.failed',
+                                           'ibay')
+
+
 def test_read_an_acls_dump_too_large(sme_tree, monkeypatch):
     monkeypatch.setattr(ibays, 'ACLS_LIMIT', 1 << 20)
     dump = sme_tree / 'home' / 'e-smith' / 'db' / 'acls.dump'
