@@ -212,3 +212,21 @@ def test_set_acls_never_follows_a_link(tmp_path):
     assert result.missing == [str(root / 'files' / 'gone')]
     assert result.applied == 0
     assert getfacl(str(outside)) + getfacl(str(outside / 'secret')) == before
+
+
+def test_set_acls_goes_on_after_a_missing_file_and_an_error(tmp_path):
+    (tmp_path / 'files').mkdir()
+    (tmp_path / 'files' / 'f').write_text('x')
+    (tmp_path / 'files' / 'g').write_text('y')
+    items = [(('files', 'gone'), value((NU, 4321, 7)), None),
+             (('files', 'f'), value((NU, 4321, 7)), None),
+             (('files', 'f', 'under-a-file'), value((NU, 4321, 7)), None),
+             (('files', 'n' * 300), value((NU, 4321, 7)), None),        # ENAMETOOLONG
+             (('files', 'g'), value((NU, 4321, 6)), None)]
+    result = fileops.set_acls(str(tmp_path), items)
+    assert result.missing == [str(tmp_path / 'files' / 'gone')]
+    assert result.refused == [(str(tmp_path / 'files' / 'f' / 'under-a-file'),
+                               'not a directory')]
+    assert [p for p, _why in result.errors] == [str(tmp_path / 'files' / ('n' * 300))]
+    assert result.applied == 2
+    assert 'user:4321:rw-' in getfacl(str(tmp_path / 'files' / 'g'))

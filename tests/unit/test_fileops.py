@@ -739,3 +739,31 @@ def test_a_destination_file_that_cannot_be_compared_is_not_taken_as_the_same(tmp
     assert (status, path) == ('beside', str(dst) + fileops.MIGRATED)
     assert (tmp_path / ('dst' + fileops.MIGRATED)).read_bytes() == b'new'
     assert dst.read_bytes() == b'old'
+
+
+def test_install_file_and_write_bytes_make_missing_parents_0755(tmp_path):
+    from nethserver_migration import fileops
+    src = tmp_path / 'src'
+    src.write_bytes(b'x')
+    umask = os.umask(0)
+    try:
+        fileops.install_file(str(src), str(tmp_path / 'a' / 'b' / 'f'), owner=None)
+        fileops.write_bytes(str(tmp_path / 'c' / 'g'), b'y', owner=None)
+    finally:
+        os.umask(umask)
+    assert [oct(stat.S_IMODE(os.stat(str(tmp_path / d)).st_mode)) for d in ('a', 'a/b', 'c')] \
+        == ['0o755', '0o755', '0o755']
+
+
+def test_write_bytes_keeps_a_symlink_it_replaces_as_the_link(tmp_path):
+    # the backup of a symlink is that symlink, never a hard link to what it points at
+    from nethserver_migration import fileops
+    (tmp_path / 'target').write_bytes(b'elsewhere')
+    os.symlink(str(tmp_path / 'target'), str(tmp_path / 'dst'))
+    assert fileops.write_bytes(str(tmp_path / 'dst'), b'new', owner=None,
+                               backup=True) == 'replaced'
+    backup = str(tmp_path / 'dst') + fileops.BACKUP
+    assert os.readlink(backup) == str(tmp_path / 'target')
+    assert (tmp_path / 'dst').read_bytes() == b'new' and not os.path.islink(
+        str(tmp_path / 'dst'))
+    assert (tmp_path / 'target').read_bytes() == b'elsewhere'

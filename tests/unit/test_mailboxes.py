@@ -444,3 +444,35 @@ def test_read_without_a_decision_nor_the_module(sme_tree):
     assert (state.installed, state.spam_folder, state.owner) == (False, '', None)
     dest.modules = None
     assert mailboxes.read(SourceTree(str(sme_tree)), dest).spam_folder == 'Spam'
+
+
+def test_a_folder_with_new_only_sums_and_counts_what_it_placed(tmp_path):
+    # an INBOX without cur/ (Courier made it on first delivery): its new/ still counts
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    os.makedirs(os.path.join(source, 'new'))
+    for name, body in (('a', 'A'), ('b', 'BB')):
+        with open(os.path.join(source, 'new', name), 'w') as f:
+            f.write(body)
+    result = fileops.merge_maildir(source, dest, ME)
+    assert sorted(os.listdir(os.path.join(dest, 'new'))) == ['a', 'b']
+    assert (result.placed, result.unchanged, result.bytes) == (2, 0, 3)
+
+
+def test_a_copied_message_is_private_whatever_the_source_allowed(tmp_path):
+    import subprocess
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/a:2,S': 'A'}})
+    message = os.path.join(source, 'cur', 'a:2,S')
+    os.chmod(message, 0o644)
+    subprocess.check_call(['setfacl', '-m', 'u:4321:rw-', message])
+    fileops.merge_maildir(source, dest, ME, link=False)
+    placed = os.path.join(dest, 'cur', 'a:2,S')
+    assert stat.S_IMODE(os.stat(placed).st_mode) == 0o600
+    assert 'system.posix_acl_access' not in os.listxattr(placed)
+
+
+def test_both_subscription_files_of_a_source_are_merged(tmp_path):
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'subscriptions': 'Sent\n', 'courierimapsubscribed': 'INBOX.Old\n'}})
+    fileops.merge_maildir(source, dest, ME)
+    assert open(os.path.join(dest, 'subscriptions')).read() == 'Sent\nOld\n'
