@@ -767,3 +767,22 @@ def test_write_bytes_keeps_a_symlink_it_replaces_as_the_link(tmp_path):
     assert (tmp_path / 'dst').read_bytes() == b'new' and not os.path.islink(
         str(tmp_path / 'dst'))
     assert (tmp_path / 'target').read_bytes() == b'elsewhere'
+
+
+def test_write_bytes_keeps_the_file_private_while_it_is_written(tmp_path, monkeypatch):
+    # at fsync the bytes are all there under the temporary name: nobody else may read them
+    from nethserver_migration import fileops
+    seen = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        seen.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        real_fsync(fd)
+    monkeypatch.setattr(fileops.os, 'fsync', fsync)
+    umask = os.umask(0)
+    try:
+        fileops.write_bytes(str(tmp_path / 'key'), b'secret', mode=0o644, owner=None)
+    finally:
+        os.umask(umask)
+    assert seen == [0o600]
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'key')).st_mode) == 0o644
