@@ -230,3 +230,16 @@ def test_set_acls_goes_on_after_a_missing_file_and_an_error(tmp_path):
     assert [p for p, _why in result.errors] == [str(tmp_path / 'files' / ('n' * 300))]
     assert result.applied == 2
     assert 'user:4321:rw-' in getfacl(str(tmp_path / 'files' / 'g'))
+
+
+def test_set_acls_a_base_acl_replaces_named_entries_even_when_the_mode_matches(tmp_path):
+    # the file's mode already says rwxr-x---, but it holds a named entry the dump has not:
+    # the base ACL is written, the stale entry goes
+    (tmp_path / 'f').write_text('x')
+    os.chmod(str(tmp_path / 'f'), 0o750)
+    subprocess.check_call(['setfacl', '-m', 'u:4321:rwx', str(tmp_path / 'f')])
+    os.chmod(str(tmp_path / 'f'), 0o750)          # the mask back to r-x: mode bits 750
+    base = acls.xattr([(U, UNDEF, 7), (G, UNDEF, 5), (O, UNDEF, 0)])
+    result = fileops.set_acls(str(tmp_path), [(('f',), base, None)])
+    assert (result.applied, result.unchanged) == (1, 0)
+    assert getfacl(str(tmp_path / 'f')) == ['user::rwx', 'group::r-x', 'other::---']

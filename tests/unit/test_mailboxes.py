@@ -476,3 +476,16 @@ def test_both_subscription_files_of_a_source_are_merged(tmp_path):
     build(source, {'': {'subscriptions': 'Sent\n', 'courierimapsubscribed': 'INBOX.Old\n'}})
     fileops.merge_maildir(source, dest, ME)
     assert open(os.path.join(dest, 'subscriptions')).read() == 'Sent\nOld\n'
+
+
+def test_the_owner_is_the_one_given_and_old_messages_lose_group_and_other_bits(tmp_path):
+    source, dest = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    build(source, {'': {'cur/a:2,S': 'A'}})
+    build(dest, {'': {'cur/old:2,S': 'O'}})
+    os.chmod(os.path.join(dest, 'cur', 'old:2,S'), 0o757)
+    fileops.merge_maildir(source, dest, (4321, 4322))
+    for name, mode in (('a:2,S', 0o600), ('old:2,S', 0o700)):
+        st = os.stat(os.path.join(dest, 'cur', name))
+        assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (4321, 4322, mode), name
+    st = os.stat(dest)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (4321, 4322, 0o700)
