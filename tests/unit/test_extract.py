@@ -191,6 +191,9 @@ HOSTILE = [
      'home', 'a directory of that name is already there'),
     ('a file replaced by a directory', [member('home/f'), member('home/f', tarfile.DIRTYPE)],
      'home/f', 'a file or symlink of that name is already there'),
+    ('a deeper file replaced by a directory', [member('home/a/f'),
+                                               member('home/a/f', tarfile.DIRTYPE)],
+     'home/a/f', 'a file or symlink of that name is already there'),
     ('a symlink replaced by a directory', [
         member('home/s', tarfile.SYMTYPE, linkname='e-smith'),
         member('home/s', tarfile.DIRTYPE)], 'home/s',
@@ -339,7 +342,7 @@ def test_parse_acl_text_table(text, entries):
 
 @pytest.mark.parametrize('item', [
     'user:rw-', 'user:a:rw-:1:2', 'bogus::rw-', 'u::rw-', 'user::rw', 'user::rwxx',
-    'user::wr-', 'user::r-r', 'user::rwr', 'user::-rx'])
+    'user::wr-', 'user::r-r', 'user::rwr', 'user::-rx', 'user::X--', 'user::rX-', 'user::r-X'])
 def test_parse_acl_text_refuses(item):
     with pytest.raises(ValueError) as exc:
         extract.parse_acl_text('other::r--,' + item)
@@ -660,8 +663,8 @@ def test_the_progress_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(extract.time, 'time', lambda: now[0])
     run_ = extract.Extractor(str(tmp_path), stream=io.StringIO(), progress=True)
     run_.members, run_.bytes = 7, 5 << 20
-    run_.progress(FakeReader(250), 1000)
-    assert capsys.readouterr().err == '\r7 members, 5 MB written (25% of the archive)   '
+    run_.progress(FakeReader(333), 1000)
+    assert capsys.readouterr().err == '\r7 members, 5 MB written (33% of the archive)   '
     now[0] = 100.9                                  # less than a second later: nothing
     run_.progress(FakeReader(500), 1000)
     assert capsys.readouterr().err == ''
@@ -718,3 +721,21 @@ def test_a_deep_tree_with_few_descriptors_kept_open(tmp_path, monkeypatch):
                for top, _dirs, files in os.walk(str(tmp_path / 'dst')) for n in files)
     assert got == {'a/b/c/d/f0': '0', 'a/b/c/d/f1': '1', 'a/b/c/d/f2': '2', 'x/y/z/g': 'g',
                    'a/b/h': 'h'}
+
+
+def test_extract_counts_every_byte_and_writes_privately(tmp_path, monkeypatch):
+    hostile(tmp_path / 'a.tgz', [member('a', data=b'1' * 1000), member('b', data=b'2' * 24),
+                                 member('c', data=b'')])
+    modes = []
+    real_write = os.write
+
+    def write(fd, data):
+        modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        return real_write(fd, data)
+    monkeypatch.setattr(extract.os, 'write', write)
+    (tmp_path / 'dst').mkdir()
+    members, refused, problem, written = extract.extract(
+        str(tmp_path / 'a.tgz'), str(tmp_path / 'dst'), stream=io.StringIO())
+    assert (members, refused, problem, written) == (3, [], None, 1024)
+    assert modes == [0o600, 0o600]          # a file being written is nobody else's
+    assert oct(stat.S_IMODE(os.stat(str(tmp_path / 'dst' / 'a')).st_mode)) == '0o644'

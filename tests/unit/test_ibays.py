@@ -543,3 +543,11 @@ def test_registered_with_its_handler():
     concern = registry.by_name('ibays')
     assert (concern.order, concern.package, concern.planned) == ('60', 'nethserver-samba', True)
     assert steps.handlers()[ibays.IbayMigrate] is ibays.HANDLERS[ibays.IbayMigrate]
+
+
+@pytest.mark.parametrize('group, owning', [('', 'shared'), ('sales', 'sales')])
+def test_group_map_gives_www_and_the_ibay_own_group_to_the_owning_group(group, owning):
+    groups = ibays.group_map(facts(), src_ibay(Group=group))
+    expected = facts().groups[owning]
+    assert (groups['www'], groups['docs'], groups[owning]) == (expected, expected, expected)
+    assert groups['admin'] == R('domain admins@example.org', 1011)    # the others as they are
