@@ -109,6 +109,10 @@ PLANS = [
      ['info', 'migrate-ibay', 'ibays.web', 'ibays.ldap-provider']),
     ('web password', dict(ibay_list=[src_ibay(PublicAccess='global-pw-remote')]),
      ['info', 'migrate-ibay', 'ibays.web', 'ibays.ldap-provider']),
+    ('web password, local network', dict(ibay_list=[src_ibay(PublicAccess='local-pw')]),
+     ['info', 'migrate-ibay', 'ibays.web', 'ibays.ldap-provider']),
+    ('no PublicAccess at all: not on the web', dict(ibay_list=[src_ibay(PublicAccess='')]),
+     ['info', 'migrate-ibay', 'ibays.ldap-provider']),
     ('cgi, not on the web', dict(ibay_list=[src_ibay(CgiBin='enabled')]),
      ['info', 'migrate-ibay', 'ibays.ldap-provider']),
     ('Primary', dict(ibay_list=[src_ibay('Primary', Group='shared',
@@ -551,3 +555,22 @@ def test_group_map_gives_www_and_the_ibay_own_group_to_the_owning_group(group, o
     expected = facts().groups[owning]
     assert (groups['www'], groups['docs'], groups[owning]) == (expected, expected, expected)
     assert groups['admin'] == R('domain admins@example.org', 1011)    # the others as they are
+
+
+def test_default_acls_are_mapped_and_an_unknown_name_counted_once_per_file():
+    text = ('# file: docs/files/d\nuser::rwx\nuser:gone:rwx\ngroup::r-x\nmask::rwx\n'
+            'other::---\ndefault:user::rwx\ndefault:user:gone:rwx\ndefault:user:alice:r-x\n'
+            'default:group::r-x\ndefault:mask::rwx\ndefault:other::---\n\n'
+            + BLOCK.format('docs/files/e', 'gone'))
+    planned = ibays.plan(facts(acl_text=text))
+    (unknown,) = [s for s in planned if isinstance(s, Note) and
+                  s.key == 'ibays.acl-name-unknown']
+    assert (unknown.severity, unknown.message, unknown.obj) == (
+        'warning', 'ibay docs: the ACL entry user:gone is left out of 2 file(s): that account '
+        'was not migrated', {'ibay': 'docs', 'entry': 'user:gone'})
+    (parts, access, default), _e = migrate_step(planned).acls
+    assert parts == ('files', 'd')
+    assert acls.decode(default) == [(1, acls.UNDEFINED_ID, 7), (2, 1001, 5),
+                                    (4, acls.UNDEFINED_ID, 5), (16, acls.UNDEFINED_ID, 7),
+                                    (32, acls.UNDEFINED_ID, 0)]
+    assert (2, 1001, 7) not in acls.decode(access)
