@@ -154,6 +154,7 @@ def test_record_helpers():
     assert record != esmithdb.Record('k', 'u', {'a': '1'})
     assert record != esmithdb.Record('j', 't', {'a': '1'})
     assert repr(record) == "Record('k', 't', {'a': '1'})"
+    assert (record.raw, record.latin1) == (None, False)      # made here: written as UTF-8
 
 
 # -- the reader's edges -------------------------------------------------------------------
@@ -167,7 +168,8 @@ def test_record_helpers():
     ('t', 't', {})])
 def test_parse_raw_value(raw, type_, props):
     record = esmithdb.parse_raw_value('k', raw)
-    assert (record.key, record.type, record.props, record.raw) == ('k', type_, props, raw)
+    assert (record.key, record.type, record.props, record.raw, record.latin1) == (
+        'k', type_, props, raw, False)
 
 
 def test_a_line_it_cannot_read_names_its_file_and_number():
