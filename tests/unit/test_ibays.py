@@ -558,13 +558,17 @@ def test_group_map_gives_www_and_the_ibay_own_group_to_the_owning_group(group, o
 
 
 def test_default_acls_are_mapped_and_an_unknown_name_counted_once_per_file():
-    text = ('# file: docs/files/d\nuser::rwx\nuser:gone:rwx\ngroup::r-x\nmask::rwx\n'
+    text = ('# file: docs/files/d\nuser::rwx\nuser:gone:rwx\nuser:ghost:r--\ngroup::r-x\n'
+            'mask::rwx\n'
             'other::---\ndefault:user::rwx\ndefault:user:gone:rwx\ndefault:user:alice:r-x\n'
             'default:group::r-x\ndefault:mask::rwx\ndefault:other::---\n\n'
             + BLOCK.format('docs/files/e', 'gone'))
     planned = ibays.plan(facts(acl_text=text))
-    (unknown,) = [s for s in planned if isinstance(s, Note) and
-                  s.key == 'ibays.acl-name-unknown']
+    ghost, unknown = [s for s in planned if isinstance(s, Note) and
+                      s.key == 'ibays.acl-name-unknown']
+    assert (ghost.obj, ghost.message) == ({'ibay': 'docs', 'entry': 'user:ghost'},
+                                          'ibay docs: the ACL entry user:ghost is left out of '
+                                          '1 file(s): that account was not migrated')
     assert (unknown.severity, unknown.message, unknown.obj) == (
         'warning', 'ibay docs: the ACL entry user:gone is left out of 2 file(s): that account '
         'was not migrated', {'ibay': 'docs', 'entry': 'user:gone'})
@@ -574,3 +578,46 @@ def test_default_acls_are_mapped_and_an_unknown_name_counted_once_per_file():
                                     (4, acls.UNDEFINED_ID, 5), (16, acls.UNDEFINED_ID, 7),
                                     (32, acls.UNDEFINED_ID, 0)]
     assert (2, 1001, 7) not in acls.decode(access)
+
+
+def test_a_bad_acl_block_fails_alone():
+    text = ('# file: docs/files/y\nuser::rwx\n\n'                 # no group:: nor other::
+            + BLOCK.format('docs/files/after', 'alice'))
+    planned = ibays.plan(facts(acl_text=text))
+    assert [(s.key, s.message) for s in planned if isinstance(s, Note) and
+            s.key == 'ibays.acl-bad-line'] == [
+        ('ibays.acl-bad-line', 'acls.dump line 1: the ACL has no group:: entry: not restored')]
+    assert [parts for parts, _a, _d in migrate_step(planned).acls] == [('files', 'after')]
+
+
+def test_apply_an_ibay_without_data_and_a_record_a_killed_run_left():
+    # no directory on the source: the record alone, "0 file(s) placed", a private folder
+    # never asked for; and a record written before the run was killed: created anyway
+    f = facts([src_ibay(problem='is missing from the source tree')])
+    dest = FakeDestination()
+    rep = run_plan(dest, f)
+    assert '[INFO] shared folder docs: 0 file(s) placed' in rep.stream.getvalue().splitlines()
+    assert dest.merge_options == []
+    first = migrate_step(ibays.plan(facts()))
+    dest = FakeDestination(state={ibays.JOURNAL: ['claimed docs']})
+    dest.db('accounts').merge_props('docs', first.record, type_='ibay')
+    rep = reporter()
+    assert steps.apply(ibays.plan(facts(existing={'docs': dict(first.record)},
+                                        journal=('claimed docs',))), dest, rep) == 1
+    assert dest.called('signal_event') == [('ibay-create', 'docs')]
+    assert dest.merge_options == [('/var/lib/nethserver/ibay/docs', (), True, 0o700)]
+    assert '[INFO] shared folder docs: 0 file(s) placed' in rep.stream.getvalue().splitlines()
+
+
+def test_a_failed_event_still_counts_the_record_written():
+    dest = FakeDestination(fail={('ibay-create', 'docs')})
+    assert steps.apply(ibays.plan(facts()), dest, reporter()) == 1
+
+
+def test_the_progress_counter_asks_for_new_entries():
+    seen = []
+    counted = ibays._progress(lambda st, placed=False: seen.append(placed) or (0, 0, None),
+                              'docs', reporter())
+    counted(st(1, 1, F))
+    counted(st(1, 1, F), True)
+    assert seen == [False, True]
