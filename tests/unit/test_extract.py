@@ -7,6 +7,7 @@ import io
 import os
 import stat
 import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -222,11 +223,17 @@ def test_a_symlink_chain_that_leaves_is_removed_at_the_end(tmp_path):
     hostile(tmp_path / 'evil.tgz', [
         member('e', tarfile.DIRTYPE), member('e/f', tarfile.SYMTYPE, linkname='..'),
         member('d', tarfile.SYMTYPE, linkname='e/f'),
-        member('g', tarfile.SYMTYPE, linkname='d/..')])      # d/.. = DIR/.. : outside
+        member('g', tarfile.SYMTYPE, linkname='d/..'),       # d/.. = DIR/.. : outside
+        member('x', tarfile.DIRTYPE),
+        member('x/h', tarfile.SYMTYPE, linkname='../d/..')])  # the same, one level down
     status, out = run(tmp_path / 'evil.tgz', tmp_path / 'dst')
     assert status == extract.EXIT_REFUSED
-    assert "refused 'g': a symlink that leads outside the tree" in out
-    assert sorted(os.listdir(str(tmp_path / 'dst'))) == ['d', 'e']
+    outside = os.path.dirname(os.path.realpath(str(tmp_path / 'dst')))
+    assert [l for l in out.splitlines() if 'refused' in l and 'members' not in l] == [
+        "migration-extract: refused '{}': a symlink that leads outside the tree through "
+        "other links ({}): removed".format(name, outside) for name in ('g', 'x/h')]
+    assert sorted(os.listdir(str(tmp_path / 'dst'))) == ['d', 'e', 'x']
+    assert os.listdir(str(tmp_path / 'dst' / 'x')) == []
 
 
 def test_a_member_larger_than_the_free_space(tmp_path, monkeypatch):
@@ -321,7 +328,7 @@ USTAR = b'\0' * 257 + b'ustar'
     (b'\x1f\x8b\x08\x00', ['gzip', '-dc']), (b'\xfd7zXZ\x00\x00', ['xz', '-dc']),
     (b'BZh91AY', ['bzip2', '-dc']), (USTAR, []), (USTAR + b'\0' * 250, []),
     (USTAR[:-1], None), (b'\0' * 256 + b'ustar', None), (b'\xfd7zXZ', None),
-    (b'PK\x03\x04', None), (b'', None)])
+    (b'PK\x03\x04', None), (b'', None), (b'x' * 300, None)])
 def test_detect(head, argv):
     assert extract.detect(head) == argv
 
@@ -618,12 +625,20 @@ def test_force_keeps_complete_files_and_replaces_the_rest(tmp_path):
     assert sorted(os.listdir(str(dst / 'home'))) == ['good', 'h', 'l', 'm', 'stale']
 
 
-def test_a_temporary_name_left_beside_a_new_file_is_replaced(tmp_path):
+def test_a_temporary_name_left_beside_a_new_file_is_replaced(tmp_path, monkeypatch):
     hostile(tmp_path / 'a.tgz', [member('new', data=b'fresh')])
     dst = tmp_path / 'dst'
     dst.mkdir()
     (dst / 'new.migration-extract').write_text('a killed run left this')
+    modes = []
+    real_write = os.write
+
+    def write(fd, data):        # the new temporary file, private while it is written
+        modes.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        return real_write(fd, data)
+    monkeypatch.setattr(extract.os, 'write', write)
     assert run(tmp_path / 'a.tgz', dst, '--force')[0] == extract.EXIT_OK
+    assert modes == [0o600]
     assert sorted(os.listdir(str(dst))) == ['new']
     assert (dst / 'new').read_bytes() == b'fresh'
 
@@ -739,3 +754,98 @@ def test_extract_counts_every_byte_and_writes_privately(tmp_path, monkeypatch):
     assert (members, refused, problem, written) == (3, [], None, 1024)
     assert modes == [0o600, 0o600]          # a file being written is nobody else's
     assert oct(stat.S_IMODE(os.stat(str(tmp_path / 'dst' / 'a')).st_mode)) == '0o644'
+
+
+def test_an_acl_never_lands_through_a_symlink_that_replaced_its_file(tmp_path):
+    # a file with an ACL, then a symlink of the same name: the ACL is refused, never set
+    # on what the link points at
+    hostile(tmp_path / 'a.tgz', [
+        member('b', data=b'target'),
+        with_pax(member('a'), **{'SCHILY.acl.access': 'user::rw-,user:5001:rw-,group::r--,'
+                                                      'mask::rw-,other::r--'}),
+        member('a', tarfile.SYMTYPE, linkname='b')])
+    status, out = run(tmp_path / 'a.tgz', tmp_path / 'dst')
+    assert status == extract.EXIT_REFUSED
+    assert "migration-extract: refused 'a': its ACL is not restored: " in out
+    assert getfacl(str(tmp_path / 'dst' / 'b')) == ['user::rw-', 'group::r--', 'other::r--']
+
+
+def test_names_read_from_latin1_tables_and_every_unknown_name_said(tmp_path):
+    hostile(tmp_path / 'a.tgz', [
+        owned('home/a', 5001, 'alice', 5011, 'nomembers'),
+        with_pax(member('home/f'), **{'SCHILY.acl.access': 'user::rw-,user:ghost:rw-,'
+                                                           'user:spook:r--,group::r--,'
+                                                           'mask::rw-,other::---'}),
+        member('etc/passwd', data=b'alice:x:5005:5005:Jos\xe9:/:/bin/false\n'),
+        member('etc/group', data=b'nomembers:x:5012\n')])       # no members field at all
+    status, out = run(tmp_path / 'a.tgz', tmp_path / 'dst')
+    st = os.lstat(str(tmp_path / 'dst' / 'home' / 'a'))
+    assert (st.st_uid, st.st_gid) == (5005, 5012)
+    assert "migration-extract: refused 'home/f': ACL entries for unknown names left out: " \
+        "user:ghost, user:spook" in out.splitlines()
+
+
+def test_a_cut_inside_a_refused_member_and_after_a_megabyte(tmp_path):
+    data = _plain_tar(tmp_path / 'a.tar', [member('big', data=b'b' * (3 << 19)),
+                                           member('/abs', data=b'x' * 5000)])
+    (tmp_path / 'cut.tar').write_bytes(data[:512 + (3 << 19) + 512 + 1000])
+    status, out = run(tmp_path / 'cut.tar', tmp_path / 'dst')
+    assert status == extract.EXIT_CORRUPT
+    assert out.splitlines()[-1].startswith(
+        'migration-extract: the archive is truncated or corrupt: the archive ends inside a '
+        'member; it stopped after 1 members (1 MB).')
+
+
+def test_a_decompressor_that_fails_without_a_word(tmp_path, monkeypatch):
+    monkeypatch.setattr(extract, 'MAGIC', ((b'SILENT', ['sh', '-c', 'exit 3']),))
+    (tmp_path / 'a.silent').write_bytes(b'SILENT and nothing else')
+    status, out = run(tmp_path / 'a.silent', tmp_path / 'dst')
+    assert status == extract.EXIT_CORRUPT
+    assert 'corrupt: the archive ends without its end-of-archive blocks after byte 0 (sh ' \
+        'failed); it stopped after 0 members' in out
+
+
+def test_a_member_the_system_refuses_fails_alone(tmp_path):
+    hostile(tmp_path / 'a.tgz', [member('n' * 300), member('ok')])
+    status, out = run(tmp_path / 'a.tgz', tmp_path / 'dst')
+    assert status == extract.EXIT_REFUSED
+    (line,) = [l for l in out.splitlines() if 'refused' in l and 'members' not in l]
+    assert line.startswith("migration-extract: refused '{}': not written: [Errno 36] File "
+                           "name too long".format('n' * 300))
+    assert os.listdir(str(tmp_path / 'dst')) == ['ok']
+
+
+def test_latin1_member_names_keep_their_bytes(tmp_path):
+    src = tmp_path / 'src'
+    src.mkdir()
+    with open(os.path.join(str(src).encode(), b'caf\xe9'), 'wb') as f:
+        f.write(b'x')
+    subprocess.check_call([b'tar', b'-czf', str(tmp_path / 'a.tgz').encode(), b'-C',
+                           str(src).encode(), b'caf\xe9'])
+    assert run(tmp_path / 'a.tgz', tmp_path / 'dst')[0] == extract.EXIT_OK
+    assert os.listdir(str(tmp_path / 'dst').encode()) == [b'caf\xe9']
+
+
+def test_the_command_line_and_its_help(tmp_path, monkeypatch, capsys):
+    hostile(tmp_path / 'a.tgz', [member('f')])
+    monkeypatch.setattr(sys, 'argv', ['migration-extract', str(tmp_path / 'a.tgz'),
+                                      str(tmp_path / 'dst'), '--no-check'])
+    assert extract.main(stream=io.StringIO()) == extract.EXIT_OK
+    assert os.listdir(str(tmp_path / 'dst')) == ['f']
+    assert capsys.readouterr().err == ''          # no terminal: no progress line
+    assert extract.main(['--help'], stream=io.StringIO()) == extract.EXIT_OK
+    out = ' '.join(capsys.readouterr().out.split())
+    for words in ('ARCHIVE the backup (smeserver.tgz)',
+                  'DIR where to explode it, usually /var/lib/migration (created if missing; '
+                  'must be empty)',
+                  '--force extract into a DIR that is not empty (resumes an interrupted run: '
+                  'complete files are kept)',
+                  '--no-check do not run migration-check at the end'):
+        assert words in out
+
+
+def test_extract_says_no_progress_unless_asked(tmp_path, capsys):
+    hostile(tmp_path / 'a.tgz', [member('f')])
+    (tmp_path / 'dst').mkdir()
+    extract.extract(str(tmp_path / 'a.tgz'), str(tmp_path / 'dst'), stream=io.StringIO())
+    assert capsys.readouterr().err == ''
