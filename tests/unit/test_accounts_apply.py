@@ -396,3 +396,19 @@ def test_verify_user_counts_a_user_the_upgrade_made():
     rep = reporter()
     assert steps.apply([ops.VerifyUser('alice')], dest, rep) == 0     # a check changes nothing
     assert rep.counts == {'users migrated by the classic upgrade': 1}
+
+
+def test_password_steps_of_a_user_that_failed_earlier_do_nothing():
+    users = [accounts.SourceUser('a', 'N', 5000, ACTIVE, {})]
+    dest = FakeDestination(fail={('user-create', 'a')})
+    rep = reporter()
+    assert steps.apply([ops.UserCreate('a', 'N'), ops.Lpasswd('a', ACTIVE), ops.NtImport(users),
+                        ops.PasswordDone('a')], dest, rep) == 0
+    assert [c[0] for c in dest.calls] == ['state_append', 'signal_event']    # the create
+    # an NT import that works: every user's password kept
+    dest, rep = FakeDestination(), reporter()
+    users = [accounts.SourceUser(n, 'N', None, ACTIVE, {}) for n in ('a', 'b')]
+    assert steps.apply([ops.NtImport(users)], dest, rep) == 1
+    assert rep.counts == {'passwords kept': 2}
+    (text,) = [c[1] for c in dest.calls if c[0] == 'import_nt_hashes']
+    assert [line.split(':')[:2] for line in text.splitlines()] == [['a', '0'], ['b', '0']]

@@ -289,3 +289,110 @@ def test_failed_user_is_left_out():
     assert d.entries['b'] == {'l': ['y']}
     assert rep.counts['users with directory attributes set'] == 1
     assert rep.counts['directory attributes set'] == 1
+
+
+# ---------------------------------------------------------------------------------------
+# the handler on its own: what it asks the directory, what it says, what it changed
+
+class Recording(FakeDirectory):
+    def __init__(self, *args, **kw):
+        FakeDirectory.__init__(self, *args, **kw)
+        self.asked = []
+
+    def ldap_libuser(self, calls):
+        self.asked += [(program, args) for program, args, _stdin in calls]
+        return FakeDirectory.ldap_libuser(self, calls)
+
+    def sam_ldb(self, program, args, input=None):
+        self.asked.append((program, args))
+        return FakeDirectory.sam_ldb(self, program, args, input)
+
+
+def said(rep):
+    return [(f.key, f.severity, f.message, f.obj, f.remediation) for f in rep.findings]
+
+
+def attributes(provider, *users):
+    dest = FakeDestination(directory=None)
+    return dest, Reporter('test', stream=io.StringIO(), report_dir='/nonexistent'), \
+        ops.DirectoryAttributes(provider, [accounts.SourceUser(n, 'N', 5000, None, p)
+                                           for n, p in users])
+
+
+@pytest.mark.parametrize('provider, search, modify', [
+    ('ldap', ('ldapsearch', ['-LLL', '-b', 'ou=People,dc=directory,dc=nh', '-s', 'one',
+                             '(&(objectClass=posixAccount)(|(uid=a)(uid=b)(uid=c)))', 'uid',
+                             'telephoneNumber', 'o', 'ou', 'l', 'street']), 'ldapmodify'),
+    ('ad', ('ldbsearch', ['(&(objectClass=user)(|(sAMAccountName=a)(sAMAccountName=b)'
+                          '(sAMAccountName=c)))', 'sAMAccountName', 'telephoneNumber',
+                          'company', 'department', 'l', 'streetAddress']), 'ldbmodify')])
+def test_what_it_asks_the_directory_and_says(provider, search, modify):
+    dest, rep, step = attributes(provider, ('a', {'City': 'Roma', 'Phone': '1'}),
+                                 ('b', {'City': 'Pisa'}), ('c', {'City': 'Bari'}))
+    dest.directory = Recording(provider, {'a': {'telephoneNumber': ['2']}, 'b': {}},
+                               fail_modify={'b'})
+    assert steps.apply([step], dest, rep) == 1
+    assert dest.directory.asked[0] == search
+    # one modify for the batch (refused: b's change), then one per user to say which
+    assert [program for program, _args in dest.directory.asked[1:]] == [modify] * 3
+    assert said(rep) == [
+        ('accounts.attribute-kept', 'notice', "user a: telephoneNumber kept as the destination "
+         "has it ('2'); the source's Phone was '1'", {'user': 'a'}, ''),
+        ('accounts.attributes-user-missing', 'error', 'user c is not in the directory: its '
+         'Phone/Company/Dept/City/Street are not set', {'user': 'c'},
+         'run the import again once the user exists'),
+        ('accounts.attributes-failed', 'error', 'could not set l of user b ({} exit 50: '
+         'ldap_modify: Insufficient access (50))'.format(modify), {'user': 'b'},
+         'run the import again; set them in the directory by hand if it keeps failing')]
+    assert rep.counts == {'users with directory attributes set': 1,
+                          'directory attributes set': 1}
+
+
+@pytest.mark.parametrize('provider, program', [('ldap', 'ldapsearch'), ('ad', 'ldbsearch')])
+def test_a_directory_that_does_not_answer_changes_nothing(provider, program):
+    dest, rep, step = attributes(provider, ('a', {'City': 'Roma'}))
+    dest.directory = FakeDirectory(provider, {'a': {}}, fail_search=True)
+    assert steps.apply([step], dest, rep) == 0
+    assert said(rep) == [(
+        'accounts.attributes-read-failed', 'error', "could not read the users' directory "
+        "attributes ({} exit 49: ldap_bind: Invalid credentials (49)): Phone/Company/Dept/"
+        "City/Street not set".format(program), {}, 'run the import again once the directory '
+        'answers')]
+    assert dest.directory.modifies == []
+
+
+def test_nothing_to_write_and_nobody_left_change_nothing():
+    dest, rep, step = attributes('ldap', ('a', {'City': 'Roma'}))
+    dest.directory = FakeDirectory('ldap', {'a': {'l': ['Roma']}})
+    assert steps.apply([step], dest, rep) == 0
+    assert (rep.findings, dest.directory.modifies) == ([], [])
+    # every user of the step failed before it: nothing asked at all
+    dest, rep, step = attributes('ldap', ('a', {'City': 'Roma'}))
+    dest.directory = Recording('ldap', {'a': {}})
+    assert steps.apply([ops.UserCreate('a', 'A'), step], FakeDestination(
+        fail={('user-create', 'a')}, directory=dest.directory), rep) == 0
+    assert dest.directory.asked == []
+
+
+def test_a_failure_without_a_message():
+    assert ops._first_line('') == 'no message'
+    assert ops._first_line(None) == 'no message'
+    assert ops._first_line('\n  \n  first  \nsecond\n') == 'first'
+
+
+def test_each_operation_has_its_name_and_subject():
+    # what the log, the report and migration-check -v call them
+    assert [(k.__name__, k.op, k.progress, k.subject, k.failure_key)
+            for k in ops.HANDLERS] == [
+        ('UserCreate', 'user-create', 'users', 'user', 'accounts.step-failed'),
+        ('UserModify', 'user-modify', None, 'user', 'accounts.step-failed'),
+        ('Lpasswd', 'lpasswd', None, 'user', 'accounts.step-failed'),
+        ('NtImport', 'nt-import', None, 'user', 'accounts.step-failed'),
+        ('Lock', 'lock', None, 'user', 'accounts.step-failed'),
+        ('PasswordDone', 'password-done', None, 'user', 'accounts.step-failed'),
+        ('DirectoryAttributes', 'directory-attributes', None, 'user', 'accounts.step-failed'),
+        ('GroupCreate', 'group-create', None, 'group', 'accounts.step-failed'),
+        ('GroupModify', 'group-modify', None, 'group', 'accounts.step-failed'),
+        ('ClassicUpgrade', 'adupgrade', None, 'user', 'accounts.step-failed'),
+        ('VerifyUser', 'verify-user', None, 'user', 'accounts.step-failed'),
+        ('EnsureGroups', 'ensure-groups', None, 'user', 'accounts.step-failed')]
