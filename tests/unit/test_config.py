@@ -114,6 +114,8 @@ def test_config_read(sme_tree):
     facts = config.read(SourceTree(str(sme_tree)), FakeDestination())
     assert (facts.passwordstrength, facts.ldap, facts.smb, facts.role, facts.sssd_installed,
             facts.sssd_workgroup) == (None, None, None, 'WS', True, None)
+    facts = config.read(SourceTree(str(sme_tree)), FakeDestination(modules=('nethserver-sssd',)))
+    assert (facts.samba_installed, facts.sssd_installed) == (False, True)
 
 
 CONFIG_CASES = [
@@ -126,6 +128,16 @@ CONFIG_CASES = [
     ('nothing of the source', dict()),
     ('organization defaults', dict(ldap={'defaultCity': 'Pesaro', 'defaultCompany': 'Acme',
                                          'defaultDepartment': 'IT', 'other': 'x'})),
+    ('organization defaults, the first absent', dict(ldap={
+        'defaultCompany': 'Acme', 'defaultPhoneNumber': '+39 0721', 'defaultStreet': 'Via 1'})),
+    ('password ages, the first absent; PassExpires no', dict(
+        passwordstrength={'MinPassAge': '1', 'PassWarning': '7', 'PassExpires': 'no'})),
+    ('an empty Users value is no setting', dict(passwordstrength={'Users': '',
+                                                                  'MaxPassAge': '90'})),
+    ('limits: the first empty, one of 1 day, a zero', dict(limits={
+        'MinUid': '', 'maxAcctNameLength': '1', 'maxGroupNameLength': '0'})),
+    ('logon drive X', dict(smb={'LogonDrive': 'X:'})),
+    ('no ServerRole at all', dict(role='')),
     ('a disabled smb without the samba module', dict(smb={'status': 'disabled'},
                                                      samba_installed=False)),
     ('a PDC workgroup without the sssd module', dict(
