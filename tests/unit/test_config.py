@@ -137,6 +137,9 @@ CONFIG_CASES = [
     ('limits: the first empty, one of 1 day, a zero', dict(limits={
         'MinUid': '', 'maxAcctNameLength': '1', 'maxGroupNameLength': '0'})),
     ('logon drive X', dict(smb={'LogonDrive': 'X:'})),
+    ('a bad first limit, a good second', dict(limits={'MinUid': 'x', 'maxAcctNameLength': '12'})),
+    ('a bad first organization value, a good second', dict(ldap={
+        'defaultCity': 'Pe|saro', 'defaultCompany': 'Acme'})),
     ('no ServerRole at all', dict(role='')),
     ('a disabled smb without the samba module', dict(smb={'status': 'disabled'},
                                                      samba_installed=False)),
