@@ -412,3 +412,20 @@ def test_password_steps_of_a_user_that_failed_earlier_do_nothing():
     assert rep.counts == {'passwords kept': 2}
     (text,) = [c[1] for c in dest.calls if c[0] == 'import_nt_hashes']
     assert [line.split(':')[:2] for line in text.splitlines()] == [['a', '0'], ['b', '0']]
+
+
+def test_ensure_groups_says_whether_it_changed_anything():
+    sales = SourceGroup('sales', '', ['alice'])
+    team = SourceGroup('team', '', ['alice'])
+    for here, changed in (({}, 1),                                   # both created
+                          ({'sales': ['alice'], 'team': ['alice']}, 0),
+                          ({'sales': [], 'team': ['alice']}, 1),      # first modified
+                          ({'sales': ['alice']}, 1),                  # second created
+                          ({'sales': ['alice'], 'team': []}, 1)):     # second modified
+        dest = FakeDestination(groups=here)
+        assert steps.apply([ops.EnsureGroups([sales, team])], dest, reporter()) == changed, \
+            here
+    # the first changed, the second failed: still a change
+    for here, event in (({}, 'group-create'), ({'sales': [], 'team': []}, 'group-modify')):
+        dest = FakeDestination(groups=here, fail={(event, 'team')})
+        assert steps.apply([ops.EnsureGroups([sales, team])], dest, reporter()) == 1

@@ -396,3 +396,20 @@ def test_each_operation_has_its_name_and_subject():
         ('ClassicUpgrade', 'adupgrade', None, 'user', 'accounts.step-failed'),
         ('VerifyUser', 'verify-user', None, 'user', 'accounts.step-failed'),
         ('EnsureGroups', 'ensure-groups', None, 'user', 'accounts.step-failed')]
+
+
+def test_a_missing_user_first_and_a_failed_user_with_two_attributes():
+    dest, rep, step = attributes('ldap', ('c', {'City': 'Bari'}),
+                                 ('b', {'City': 'Pisa', 'Street': 'Via 2'}))
+    dest.directory = FakeDirectory('ldap', {'b': {}}, fail_modify={'b'})
+    assert steps.apply([step], dest, rep) == 1
+    assert [f.message for f in rep.findings] == [
+        'user c is not in the directory: its Phone/Company/Dept/City/Street are not set',
+        'could not set l, street of user b (ldapmodify exit 50: ldap_modify: Insufficient '
+        'access (50))']
+
+
+def test_a_search_asks_for_a_hundred_names_at_most(dest):
+    users = [user('u{:03d}'.format(n), props={'City': 'c'}) for n in range(101)]
+    d, rep = run('ldap', users, dict((u.name, {}) for u in users), dest)
+    assert d.searches == 2 and rep.errors == 0
