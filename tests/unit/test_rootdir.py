@@ -149,3 +149,28 @@ def test_rootdir_a_source_log_that_cannot_be_read_is_not_taken_as_brought(tmp_pa
     # this server's log is saved: it is never left where the source's would land
     assert rootdir.read(source, Destination(), root=str(dest)).dest_logs == [
         str(dest / 'install.log')]
+
+
+def test_rootdir_every_log_of_this_server_is_seen_past_the_others(tmp_path, sme_tree):
+    from nethserver_migration.source import SourceTree
+    (sme_tree / 'root').mkdir()
+    (sme_tree / 'root' / 'a.log').write_text('sme\n')
+    dest = tmp_path / 'dest-root'
+    dest.mkdir()
+    (dest / 'a.log').write_text('sme\n')          # brought before: left
+    (dest / 'b.txt').write_text('notes\n')        # no log: left
+    (dest / 'c.log').write_text('ns7\n')          # this server's own: saved
+    names = ['a.log', 'b.txt', 'c.log']
+
+    class InOrder(Destination):
+        def listdir(self, path):
+            return list(names)
+    assert rootdir.read(SourceTree(str(sme_tree)), InOrder(), root=str(dest)).dest_logs == [
+        str(dest / 'c.log')]
+    names.reverse()                                # and the other way round
+    assert rootdir.read(SourceTree(str(sme_tree)), InOrder(), root=str(dest)).dest_logs == [
+        str(dest / 'c.log')]
+
+
+def test_rootdir_is_the_destinations_root_home():
+    assert rootdir.ROOT == '/root'
