@@ -41,23 +41,52 @@ def test_command_lines(argv, expected):
     ([], 'the source HOST is missing'),
     (['-m'], 'the source HOST is missing'),
     (['sme', '22', 'x'], 'too many arguments: x'),
+    (['sme', '22', 'x', 'y'], 'too many arguments: x y'),
     (['-x', 'sme'], 'unknown option -x'),
     (['-mx', 'sme'], 'unknown option -x'),
     (['--force', 'sme'], 'unknown option --force'),
-    (['sme', '0'], "'0' is not a port"),
-    (['sme', '65536'], "'65536' is not a port"),
-    (['sme', '22a'], "'22a' is not a port"),
+    (['sme', '0'], "'0' is not a port (1-65535)"),
+    (['sme', '65536'], "'65536' is not a port (1-65535)"),
+    (['sme', '22a'], "'22a' is not a port (1-65535)"),
     (['sme', '-1'], 'unknown option -1'),
-    (['admin@sme'], 'the source is reached as root'),
-    (['sme;reboot'], "'sme;reboot' is not a host name"),
-    (['sme host'], 'is not a host name'),
-    (['--', '-oProxyCommand=x'], 'is not a host name'),
-    (['-'], "'-' is not a host name"),
+    (['admin@sme'], 'the source is reached as root: give HOST alone, not admin@sme'),
+    (['sme;reboot'], "'sme;reboot' is not a host name or address"),
+    (['sme host'], "'sme host' is not a host name or address"),
+    (['--', '-oProxyCommand=x'], "'-oProxyCommand=x' is not a host name or address"),
+    (['-'], "'-' is not a host name or address"),
 ])
 def test_bad_command_lines(argv, says):
     with pytest.raises(Usage) as err:
         parse_args(argv)
-    assert says in str(err.value)
+    assert str(err.value) == says
+
+
+def test_the_exit_statuses_are_the_ones_the_help_gives():
+    table = dict((int(line.split()[0]), line.split(None, 1)[1]) for line in
+                 rm.HELP.split('exit status:\n', 1)[1].splitlines() if line.strip())
+    assert sorted(table) == list(range(9))
+    assert (rm.EXIT_OK, rm.EXIT_SYNC, rm.EXIT_USAGE, rm.EXIT_CONNECT, rm.EXIT_BLOCKED,
+            rm.EXIT_SOURCE, rm.EXIT_IMPORT, rm.EXIT_BUSY, rm.EXIT_DECLINED,
+            rm.EXIT_INTERRUPTED) == (0, 1, 2, 3, 4, 5, 6, 7, 8, 130)
+    assert table[7] == 'another rsync-migrate is running'
+
+
+@pytest.mark.parametrize('code, meaning', [
+    (1, 'syntax or usage error'), (2, 'protocol incompatibility'),
+    (3, 'errors selecting input/output files or directories'),
+    (4, 'requested action not supported (ACLs or xattrs on this file system?)'),
+    (5, 'error starting the client-server protocol'), (10, 'error in socket I/O'),
+    (11, 'error in file I/O (disk full?)'), (12, 'error in the rsync protocol data stream'),
+    (13, 'errors with program diagnostics'), (14, 'error in IPC code'),
+    (20, 'interrupted'), (21, 'some error returned by waitpid()'), (22, 'out of memory'),
+    (23, 'partial transfer: some files could not be copied (see the lines above)'),
+    (24, 'partial transfer: some source files vanished during the copy'),
+    (25, 'the --max-delete limit stopped deletions'), (30, 'timeout in data send/receive'),
+    (35, 'timeout waiting for daemon connection'), (255, 'the ssh connection failed')])
+def test_every_rsync_status_is_said_in_words(code, meaning):
+    # rsync(1), EXIT VALUES: what the administrator reads instead of a number
+    assert rm.rsync_verdict(code) == ('warning' if code == 24 else 'failure',
+                                      'rsync exit {}: {}'.format(code, meaning))
 
 
 def test_main_usage_and_help(capsys):
