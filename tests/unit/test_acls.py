@@ -243,3 +243,10 @@ def test_set_acls_a_base_acl_replaces_named_entries_even_when_the_mode_matches(t
     result = fileops.set_acls(str(tmp_path), [(('f',), base, None)])
     assert (result.applied, result.unchanged) == (1, 0)
     assert getfacl(str(tmp_path / 'f')) == ['user::rwx', 'group::r-x', 'other::---']
+
+
+def test_parse_keeps_a_path_whatever_its_last_letter():
+    # only a carriage return is taken off a line's end (a dump written on Windows)
+    blocks, problems = acls.parse('# file: docs/files/BOX\r\nuser::rw-\r\ngroup::r--\r\n'
+                                  'other::---\r\n')
+    assert ([b.path for b in blocks], problems) == (['docs/files/BOX'], [])
