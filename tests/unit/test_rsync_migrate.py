@@ -708,3 +708,61 @@ def test_the_connection_lost_while_stopping():
 def test_the_door_names_the_state_dir_of_the_destination():
     from nethserver_migration import destination, sourcehost
     assert sourcehost.OWN_DIR == destination.STATE_DIR + '/rsync-migrate'
+
+
+def said(out):
+    return [line for line in out.splitlines() if line.startswith('rsync-migrate: ')]
+
+
+def test_first_contact_says_word_for_word():
+    door = Door(pinned=False, key=False, tty=True, answers=[True], keys=[
+        ('ssh-rsa', 'SHA256:abc', '[sme]:22 ssh-rsa AAAA'),
+        ('ssh-ed25519', 'SHA256:def', '[sme]:22 ssh-ed25519 BBBB')])
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_OK
+    assert said(out)[:6] == [
+        "rsync-migrate: created root's key pair /root/.ssh/id_rsa (RSA 4096)",
+        'rsync-migrate: first contact with sme port 22: its host key fingerprints are',
+        'rsync-migrate:   ssh-rsa SHA256:abc',
+        'rsync-migrate:   ssh-ed25519 SHA256:def',
+        "rsync-migrate: compare them with the source's own: ssh-keygen -lf "
+        "/etc/ssh/ssh_host_rsa_key.pub (run there)",
+        'rsync-migrate: pinned in /var/lib/nethserver-migration/rsync-migrate/known_hosts']
+    assert ('ask', 'Pin this host key for sme? Type yes: ') in door.calls
+    assert ('pin', ['[sme]:22 ssh-rsa AAAA', '[sme]:22 ssh-ed25519 BBBB']) in door.calls
+    # the lines go to the log too
+    assert 'first contact with sme port 22: its host key fingerprints are' in door.logged
+
+
+@pytest.mark.parametrize('door, line', [
+    (Door(pinned=False, tty=False),
+     'refused: no terminal to confirm the host key; check the fingerprints, then run again '
+     'with -y to pin it'),
+    (Door(pinned=False, keys=[]),
+     'cannot read the host key of sme port 22: is sshd running there, and the port right?'),
+    (Door(connects=[Result(False, 'hostkey', 'Host key verification failed.')]),
+     'refused: the host key of sme port 22 is NOT the one pinned on first contact (another '
+     'machine answers, or the source was reinstalled). If you are sure the source changed '
+     'its key, delete its line from /var/lib/nethserver-migration/rsync-migrate/known_hosts '
+     'and run again.'),
+    (Door(connects=[Result(False, 'auth', '')], install=Result(False, 'auth', 'denied')),
+     "sme did not accept root's key /root/.ssh/id_rsa and the password was not accepted or "
+     "could not be asked (no terminal). Allow root ssh login on the source (server-manager: "
+     "Remote access), then run again from a terminal, or append /root/.ssh/id_rsa.pub to "
+     "/root/.ssh/authorized_keys there."),
+    (Door(connects=[Result(False, 'other', '')]), 'cannot connect to sme port 22: ssh failed'),
+])
+def test_no_connection_says_word_for_word(door, line):
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_CONNECT
+    assert said(out)[-1] == 'rsync-migrate: ' + line
+
+
+def test_a_key_installed_on_first_connection_is_said():
+    door = Door(connects=[Result(False, 'auth', ''), Result(True, None, '')])
+    status, out = run(['sme'], door)
+    assert status == rm.EXIT_OK
+    assert said(out)[:2] == [
+        "rsync-migrate: sme does not accept root's key yet: installing it (ssh asks for the "
+        "root password of sme)",
+        "rsync-migrate: root's key is installed on sme"]
