@@ -723,7 +723,8 @@ def test_the_handlers_say_word_for_word():
                                    'here holds rows now (or its schema cannot be saved): '
                                    'sogo.dump is not loaded', {'database': 'sogo'}, '')]
     maria, reporter = Maria(fail_load='ERROR 1064 (42000) at line 9: syntax\n'), recorder()
-    apply([mysql.LoadDump('app', '/s/app.dump', 1, 2, False)], destination(maria), reporter)
+    assert apply([mysql.LoadDump('app', '/s/app.dump', 1, 2, False)], destination(maria),
+                 reporter) == 0
     assert findings(reporter) == [(
         'mysql.load-failed', 'error', 'MySQL: app.dump did not load (ERROR 1064 (42000) at '
         'line 9: syntax): nothing of it was kept', {'database': 'app'}, 'fix the dump (or dump '
