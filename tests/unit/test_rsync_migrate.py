@@ -766,3 +766,67 @@ def test_a_key_installed_on_first_connection_is_said():
         "rsync-migrate: sme does not accept root's key yet: installing it (ssh asks for the "
         "root password of sme)",
         "rsync-migrate: root's key is installed on sme"]
+
+
+def cut_over_lines(out):
+    return [line for line in said(out) if 'paths of' not in line and ' in 0 s' not in line]
+
+
+RESTART = "ssh root@sme 'for s in {}; do /sbin/service $s start; done'"
+
+
+@pytest.mark.parametrize('argv, kw, status, lines', [
+    (['sme', '-m', '-y'], {}, rm.EXIT_OK, [
+        'running migration-check /var/lib/migration',
+        'stopped on sme: qmail, qpsmtpd, sqpsmtpd',
+        'running pre-backup on sme (fresh MySQL dumps)',
+        'running signal-event migration-import /var/lib/migration',
+        'the report: migration-report (files in /var/log/nethserver-migration/)',
+        'the source sme is left with qmail, qpsmtpd, sqpsmtpd stopped and fresh dumps from '
+        'pre-backup; to start them again: ' + RESTART.format('qmail qpsmtpd sqpsmtpd'),
+        "done: the source's services are stopped, not disabled (a reboot of sme starts them "
+        "again): switch it off once this server is checked"]),
+    (['sme', '-m', '-n'], {}, rm.EXIT_OK, [
+        'running migration-check /var/lib/migration', 'would stop on sme: qmail, qpsmtpd',
+        'would run pre-backup there, sync again, then signal-event migration-import '
+        '/var/lib/migration']),
+    (['sme', '-m', '-n'], dict(present=[]), rm.EXIT_OK, [
+        'running migration-check /var/lib/migration', 'would stop on sme: no service',
+        'would run pre-backup there, sync again, then signal-event migration-import '
+        '/var/lib/migration']),
+    (['sme', '-m'], {}, rm.EXIT_DECLINED, [
+        'running migration-check /var/lib/migration',
+        "not confirmed (no terminal): run again with -y to stop the source's services; "
+        "nothing was stopped"]),
+    (['sme', '-m', '-y'], dict(stop=['stopped qmail', 'failed httpd-e-smith 1',
+                                     'failed smb 3']), rm.EXIT_SOURCE, [
+        'running migration-check /var/lib/migration', 'stopped on sme: qmail',
+        'the source could not be prepared: these services would not stop: httpd-e-smith '
+        '(exit 1), smb (exit 3)',
+        'the source sme is left with qmail stopped; to start them again: ' +
+        RESTART.format('qmail')]),
+    (['sme', '-m', '-y'], dict(pre_backup=1), rm.EXIT_SOURCE, [
+        'running migration-check /var/lib/migration',
+        'stopped on sme: qmail, qpsmtpd, sqpsmtpd',
+        'running pre-backup on sme (fresh MySQL dumps)',
+        'the source could not be prepared: pre-backup failed there (its output is above)',
+        'the source sme is left with qmail, qpsmtpd, sqpsmtpd stopped; to start them again: '
+        + RESTART.format('qmail qpsmtpd sqpsmtpd')]),
+])
+def test_the_cut_over_says_word_for_word(argv, kw, status, lines):
+    door = Door(**kw)
+    got, out = run(argv, door)
+    assert got == status
+    assert cut_over_lines(out) == ['rsync-migrate: ' + line for line in lines]
+    if status == rm.EXIT_OK and '-n' not in argv:
+        assert 'rsync-migrate: final sync: 16 paths of sme into /var/lib/migration' in \
+            said(out)
+
+
+def test_the_cut_over_asks_in_words_and_a_no_is_said():
+    door = Door(tty=True, answers=[False])
+    status, out = run(['sme', '-m'], door)
+    assert status == rm.EXIT_DECLINED
+    assert ('ask', 'This stops mail, web, Samba and fax on sme (its users lose them until '
+                   'NethServer takes over). Type yes to go on: ') in door.calls
+    assert said(out)[-1] == 'rsync-migrate: not confirmed: nothing was stopped'
