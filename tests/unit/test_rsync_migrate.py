@@ -5,6 +5,8 @@ against a real sshd in tests/world/test_rsync_migrate_sandbox.py."""
 
 import io
 import shlex
+import stat
+import subprocess
 
 import pytest
 
@@ -246,6 +248,123 @@ def test_remote_command_is_one_quoted_line():
 def test_parse_stop():
     assert rm.parse_stop(['stopped qmail', 'absent hfaxd', 'failed smbd 1', 'noise',
                           'stopped', 'failed x']) == (['qmail'], [('smbd', '1')], ['hfaxd'])
+
+
+# -- the remote scripts, run by a real sh ----------------------------------------------------
+# ssh hands the one line to the source's shell; here a local sh reads the same line.  SME's
+# absolute paths are pointed at stand-ins in tmp_path, and each must occur in the script
+# (a changed path fails here, the rest is the script as it runs on the source).
+
+def run_remote(script, args=(), stdin='', paths=(), home=None, bin_dir=None):
+    for real, fake in paths:
+        assert script.count(real) == 1, real
+        script = script.replace(real, fake)
+    env = {'PATH': '{}/usr/bin:/bin'.format(bin_dir + ':' if bin_dir else ''),
+           'HOME': home or '/nonexistent'}
+    done = subprocess.run(['sh', '-c', rm.remote_command(script, args)], env=env,
+                          input=stdin.encode(), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=30)
+    return done.returncode, done.stdout.decode().splitlines()
+
+
+def stand_in(path, body):
+    path.write_text('#!/bin/sh\n' + body)
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_probe_prints_what_exists_dangling_links_included_in_the_arguments_order(tmp_path):
+    (tmp_path / 'a file').write_text('x')
+    (tmp_path / 'd').mkdir()
+    (tmp_path / 'gone').symlink_to('nowhere')
+    (tmp_path / "it's").write_text('x')
+    rel = str(tmp_path).lstrip('/')
+    args = [rel + '/' + n for n in ("it's", 'none', 'd', 'gone', 'a file')]
+    assert run_remote(rm.PROBE, args) == (0, [args[0], args[2], args[3], args[4]])
+    assert run_remote(rm.PROBE, [rel + '/none']) == (0, [])
+
+
+@pytest.fixture
+def services(tmp_path):
+    """An init.d holding qmail and smbd (not hfaxd), and a service command that stops
+    qmail, fails on smbd with status 3, and logs its calls."""
+    init = tmp_path / 'init.d'
+    init.mkdir()
+    for name in ('qmail', 'smbd'):
+        (init / name).write_text('')
+    log = tmp_path / 'calls'
+    service = stand_in(tmp_path / 'service', 'echo "$*" >> {}\necho "Stopping $1: noise"\n'
+                       '[ "$1" = smbd ] && exit 3\nexit 0\n'.format(log))
+    return [('/etc/rc.d/init.d/', str(init) + '/'), ('/sbin/service', service)], log
+
+
+def test_stop_stops_each_present_service_and_says_stopped_failed_or_absent(services):
+    paths, log = services
+    code, lines = run_remote(rm.STOP, ['qmail', 'smbd', 'hfaxd'], paths=paths)
+    assert (code, lines) == (0, ['stopped qmail', 'failed smbd 3', 'absent hfaxd'])
+    assert log.read_text() == 'qmail stop\nsmbd stop\n'
+    assert rm.parse_stop(lines) == (['qmail'], [('smbd', '3')], ['hfaxd'])
+
+
+def test_present_names_the_services_with_an_init_script_and_touches_none(services):
+    paths, log = services
+    assert run_remote(rm.PRESENT, ['hfaxd', 'smbd', 'qmail'], paths=paths[:1]) == (
+        0, ['present smbd', 'present qmail'])
+    assert not log.exists()
+
+
+@pytest.mark.parametrize('status', [0, 5])
+def test_pre_backup_is_smes_event_and_its_status_comes_back(tmp_path, status):
+    log = tmp_path / 'calls'
+    event = stand_in(tmp_path / 'signal-event',
+                     'echo "$*" >> {}\necho dumping\nexit {}\n'.format(log, status))
+    assert run_remote(rm.PRE_BACKUP, paths=[('/sbin/e-smith/signal-event', event)]) == (
+        status, ['dumping'])
+    assert log.read_text() == 'pre-backup\n'
+
+
+KEY = 'ssh-ed25519 AAAAC3Nza.b root@ns7'
+
+
+@pytest.mark.parametrize('before, after', [
+    (None, KEY + '\n'),                                         # no .ssh yet
+    ('', KEY + '\n'),
+    ('ssh-rsa OTHER x', 'ssh-rsa OTHER x\n' + KEY + '\n'),      # no final newline
+    ('ssh-rsa OTHER x\n', 'ssh-rsa OTHER x\n' + KEY + '\n'),
+    (KEY + ' extra\n', KEY + ' extra\n' + KEY + '\n'),          # whole lines only
+    (KEY.replace('.', 'x') + '\n', KEY.replace('.', 'x') + '\n' + KEY + '\n'),  # not a regex
+])
+def test_install_key_appends_the_key_once_private(tmp_path, before, after):
+    home, bin_dir = tmp_path / 'root', tmp_path / 'bin'
+    bin_dir.mkdir()
+    log = tmp_path / 'calls'
+    stand_in(bin_dir / 'restorecon', 'echo "$*" >> {}\n'.format(log))
+    keys = home / '.ssh' / 'authorized_keys'
+    if before is not None:
+        keys.parent.mkdir(parents=True)
+        keys.write_text(before)
+    for _ in range(2):                           # the second run finds it and changes nothing
+        assert run_remote(rm.INSTALL_KEY, stdin=KEY + '\n', home=str(home),
+                          bin_dir=str(bin_dir)) == (0, [])
+    assert keys.read_text() == after
+    if before is None:
+        assert stat.S_IMODE(keys.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(keys.stat().st_mode) == 0o600
+    # restorecon relabels .ssh after the append, not when the key was already there
+    assert log.read_text() == '-R {}/.ssh\n'.format(home)
+
+
+def test_install_key_without_restorecon_or_a_key_or_a_home(tmp_path):
+    home = tmp_path / 'root'
+    keys = home / '.ssh' / 'authorized_keys'
+    assert run_remote(rm.INSTALL_KEY, stdin=KEY + '\n', home=str(home)) == (0, [])
+    assert keys.read_text() == KEY + '\n'
+    assert run_remote(rm.INSTALL_KEY, stdin='', home=str(home))[0] == 1
+    assert keys.read_text() == KEY + '\n'
+    (tmp_path / 'file').write_text('')
+    code, _ = run_remote(rm.INSTALL_KEY, stdin=KEY + '\n', home=str(tmp_path / 'file'))
+    assert code == 1
+    assert (tmp_path / 'file').read_text() == ''
 
 
 @pytest.mark.parametrize('port, hint', [
