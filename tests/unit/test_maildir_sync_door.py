@@ -162,6 +162,105 @@ def test_sieve_listing_and_active_link(door, tmp_path):
     assert door.has_active_sieve(MAILBOX)
 
 
+# -- this server, read through the Destination ------------------------------------------
+
+def door_on(tmp_path, **fake):
+    from tests.unit.fakes import FakeDestination
+    return door_module.Door(ms.Options(host='sme'), own_dir=str(tmp_path / 'state'),
+                            vmail=str(tmp_path / 'vmail'), destination=FakeDestination(**fake))
+
+
+def test_the_defaults_are_nethservers_paths():
+    d = door_module.Door(ms.Options(host='sme'))
+    assert d.vmail == '/var/lib/nethserver/vmail'
+    assert d.own_dir == '/var/lib/nethserver-migration/sync-maildirs'
+    assert d.log_path == '/var/log/nethserver-migration/sync-maildirs.log'   # the README's
+    # this server is opened read-only, and only when first asked
+    assert d._destination is None
+    assert d.destination.readonly and d.destination.etc == '/etc'
+    assert d.destination is d.destination
+
+
+def test_vmails_owner_is_read_once(tmp_path):
+    from tests.unit.fakes import Passwd
+    d = door_on(tmp_path, users={'vmail': Passwd('vmail', 'x', 97, 12, '', '/', '/sbin/nologin')})
+    assert d.owner() == (97, 12)
+    d.destination.passwd.clear()
+    assert d.owner() == (97, 12)
+    assert door_on(tmp_path, users={}).owner() is None     # no mail server here
+
+
+@pytest.mark.parametrize('props, folder_map', [
+    ({'SpamFolder': 'Junk'}, {'.junkmail': '.Junk'}),
+    ({'SpamFolder': 'Spam.Old'}, {'.junkmail': '.Spam.Old'}),
+    ({'SpamFolder': ''}, {}),
+    ({}, {}),
+])
+def test_the_junk_folder_maps_to_this_servers_spam_folder(tmp_path, props, folder_map):
+    from nethserver_migration.esmithdb import Record
+    d = door_on(tmp_path, dbs={'configuration': [Record('dovecot', 'service', props)]})
+    assert d.folder_map() == folder_map
+
+
+def test_the_domain_is_this_servers_in_lower_case(tmp_path):
+    assert door_on(tmp_path, domain='Example.ORG').domain() == 'example.org'
+
+
+@pytest.mark.parametrize('users, maildir, exists', [
+    ({'alice': 'Alice'}, None, True),                  # the user by its short name
+    ({'alice@example.org': 'Alice'}, None, True),      # or by its mailbox's name
+    ({}, 'dir', True),                                 # or a mailbox already here
+    ({}, 'file', False),
+    ({'bob': 'Bob'}, None, False),
+])
+def test_a_user_exists_here_by_name_mailbox_or_maildir(tmp_path, users, maildir, exists):
+    d = door_on(tmp_path, users=users)
+    path = tmp_path / 'vmail' / 'alice@example.org' / 'Maildir'
+    if maildir == 'dir':
+        path.mkdir(parents=True)
+    elif maildir == 'file':
+        path.parent.mkdir(parents=True)
+        path.write_text('')
+    assert d.user_exists('alice', 'alice@example.org') is exists
+
+
+def test_the_sieve_listing_holds_regular_files_only(door, tmp_path):
+    sieve = tmp_path / 'vmail' / MAILBOX / 'sieve'
+    assert door.list_sieve(MAILBOX) == {}                             # no sieve folder
+    write(str(sieve / 'a.sieve'), b'keep;\n', mtime=1600000000.7)
+    os.symlink('/etc/passwd', str(sieve / 'link.sieve'))
+    os.makedirs(str(sieve / 'tmp'))
+    write(str(sieve / (ms.TMP_PREFIX + '9.9')), b'half')
+    write(str(sieve / ('x' + ms.TMP_PREFIX)), b'kept')
+    assert door.list_sieve(MAILBOX) == {'a.sieve': (6, 1600000000),
+                                        'x' + ms.TMP_PREFIX: (4, int(os.stat(
+                                            str(sieve / ('x' + ms.TMP_PREFIX))).st_mtime))}
+
+
+def test_the_state_folder_is_private_and_the_state_compact(door, tmp_path):
+    door.save_state(MAILBOX, 'sme:/h', {'': {'1.a': ['cur/:2,S', 'cur/:2,S']}})
+    assert mode(str(tmp_path / 'state')) == 0o700
+    assert open(str(tmp_path / 'state' / (MAILBOX + '.state'))).read() == (
+        '{"folders":{"":{"1.a":["cur/:2,S","cur/:2,S"]}},"source":"sme:/h","version":1}')
+
+
+@pytest.mark.parametrize('script, why', [
+    ('echo first >&2; echo "Permission denied" >&2; exit 3', 'Permission denied'),
+    ('exit 3', 'exit 3'),
+    ('printf "\\377bad\\n" >&2; exit 3', '\ufffdbad'),       # not UTF-8: replaced
+    ('printf "not gzip"', 'the listing is damaged ({})'),
+])
+def test_a_listing_that_fails_says_why(door, script, why):
+    door._ssh = lambda script_, args: ['sh', '-c', script]
+    with pytest.raises(ms.ListingError) as caught:
+        door.list_source('sme8')
+    if '{}' in why:          # gzip's own words vary with the Python version
+        assert str(caught.value).startswith(why[:-3]) and str(caught.value).endswith(')')
+        assert len(str(caught.value)) > len(why)
+    else:
+        assert str(caught.value) == why
+
+
 # -- the copy stream ----------------------------------------------------------------------
 
 def source_home(tmp_path):
@@ -243,6 +342,45 @@ def test_a_broken_stream_is_said(door, tmp_path):
                                                       '1.a', 1)], lambda *r: results.append(r))
     assert why.startswith('the stream from the source broke')
     assert results == [(('', '1.a'), False, None)]
+
+
+def crafted_stream(tmp_path, members):
+    """A door whose source sends this tar stream: [(name, bytes)], in order."""
+    import io
+    import tarfile
+    path = tmp_path / 'stream.tar'
+    with tarfile.open(str(path), 'w', format=tarfile.GNU_FORMAT) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 1500000000
+            tar.addfile(info, io.BytesIO(data))
+    return ['sh', '-c', 'cat "$0"', str(path)]
+
+
+def test_a_stream_member_not_asked_for_or_sent_twice_is_ignored(door, tmp_path):
+    stream = crafted_stream(tmp_path, [('Maildir/cur/9.unasked', b'no'),
+                                       ('Maildir/cur/1.a', b'one'),
+                                       ('Maildir/cur/1.a', b'two'),
+                                       ('Maildir/cur/2.b', b'bb')])
+    door._ssh = lambda script, args: stream
+    door.prepare_mailbox(MAILBOX, [])
+    results = []
+    assert door.fetch(MAILBOX, '/h', [ms.Copy(('', '1.a'), 'Maildir/cur/1.a', 'cur', '1.a', 3),
+                                      ms.Copy(('', '2.b'), 'Maildir/cur/2.b', 'cur', '2.b', 2)],
+                      lambda *r: results.append(r)) is None
+    assert results == [(('', '1.a'), True, None), (('', '2.b'), True, None)]
+    cur = tmp_path / 'vmail' / MAILBOX / 'Maildir' / 'cur'
+    assert sorted(os.listdir(str(cur))) == ['1.a', '2.b']
+    assert (cur / '1.a').read_bytes() == b'one'
+
+
+def test_the_listing_asks_the_sources_own_root(tmp_path):
+    d = door_module.Door(ms.Options(host='sme'), own_dir=str(tmp_path))
+    asked = []
+    d._ssh = lambda script, args: asked.append((script, args)) or ['sh', '-c', 'exit 3']
+    with pytest.raises(ms.ListingError):
+        d.list_source('sme9')
+    assert asked == [(ms.list_script(), ['sme9', ''])]
 
 
 def test_the_ssh_command_line_is_rsync_migrates(tmp_path):
