@@ -3,6 +3,7 @@ removals, subscriptions, the state files) and the copy stream, with GNU tar run 
 in place of ssh (the door's one ssh command line is what changes; the world test runs it
 over a real sshd)."""
 
+import errno
 import json
 import os
 import stat
@@ -12,6 +13,9 @@ import pytest
 
 from nethserver_migration import maildir_sync as ms
 from nethserver_migration import maildir_sync_door as door_module
+from nethserver_migration.esmithdb import Record
+
+from tests.unit.fakes import FakeDestination, Passwd
 
 MAILBOX = 'alice@example.com'
 
@@ -35,6 +39,11 @@ def door(tmp_path):
                   vmail=str(tmp_path / 'vmail'), known_hosts=str(tmp_path / 'known'))
     d._owner = (os.getuid(), os.getgid())
     return d
+
+
+def door_on(tmp_path, **fake):
+    return door_module.Door(ms.Options(host='sme'), own_dir=str(tmp_path / 'state'),
+                            vmail=str(tmp_path / 'vmail'), destination=FakeDestination(**fake))
 
 
 def write(path, data=b'x', mtime=None):
@@ -83,12 +92,14 @@ def test_prepare_makes_private_folders_and_clears_our_leftovers(door, tmp_path):
     assert os.listdir(str(home / 'sieve')) == []
 
 
-def test_prepare_refuses_without_a_vmail_user(door):
-    door._owner = None
-    door.owner = lambda: None
+def test_prepare_refuses_without_a_vmail_user(tmp_path):
+    d = door_on(tmp_path, users={})
     with pytest.raises(OSError) as exc:
-        door.prepare_mailbox(MAILBOX, [])
-    assert 'no vmail user' in str(exc.value)
+        d.prepare_mailbox(MAILBOX, [])
+    assert exc.value.errno == errno.ENOENT
+    assert exc.value.strerror == ('this server has no vmail user (is nethserver-mail-server '
+                                  'installed?)')
+    assert not (tmp_path / 'vmail').exists()
 
 
 def test_renames_moves_and_removals(door, tmp_path):
@@ -164,12 +175,6 @@ def test_sieve_listing_and_active_link(door, tmp_path):
 
 # -- this server, read through the Destination ------------------------------------------
 
-def door_on(tmp_path, **fake):
-    from tests.unit.fakes import FakeDestination
-    return door_module.Door(ms.Options(host='sme'), own_dir=str(tmp_path / 'state'),
-                            vmail=str(tmp_path / 'vmail'), destination=FakeDestination(**fake))
-
-
 def test_the_defaults_are_nethservers_paths():
     d = door_module.Door(ms.Options(host='sme'))
     assert d.vmail == '/var/lib/nethserver/vmail'
@@ -182,7 +187,6 @@ def test_the_defaults_are_nethservers_paths():
 
 
 def test_vmails_owner_is_read_once(tmp_path):
-    from tests.unit.fakes import Passwd
     d = door_on(tmp_path, users={'vmail': Passwd('vmail', 'x', 97, 12, '', '/', '/sbin/nologin')})
     assert d.owner() == (97, 12)
     d.destination.passwd.clear()
@@ -197,7 +201,6 @@ def test_vmails_owner_is_read_once(tmp_path):
     ({}, {}),
 ])
 def test_the_junk_folder_maps_to_this_servers_spam_folder(tmp_path, props, folder_map):
-    from nethserver_migration.esmithdb import Record
     d = door_on(tmp_path, dbs={'configuration': [Record('dovecot', 'service', props)]})
     assert d.folder_map() == folder_map
 
