@@ -503,6 +503,13 @@ def test_latin1_db_rewritten_as_utf8(dbpath):
     assert esmithdb.Database(dbpath).get_prop('alice', 'FirstName') == 'Jos\u00e9'
 
 
+def test_the_whole_file_form_writes_a_latin1_line_as_utf8():
+    records, _ = esmithdb.parse_bytes(b'alice=user|FirstName|Jos\xe9\nbob=user\n')
+    data = esmithdb.format_db_bytes(records, now=0)
+    assert data.endswith('alice=user|FirstName|Jos\u00e9\nbob=user\n'.encode('utf-8'))
+    assert esmithdb.format_db(records, now=0) == data.decode('utf-8')
+
+
 def test_rewrite_keeps_every_other_record_verbatim_and_drops_comments(dbpath, fixed_time):
     # Like NethServer, which stores raw strings: a record nobody changed is written back
     # as it was read (here: its props unsorted); only changed records are re-serialised.
@@ -573,12 +580,14 @@ def test_an_escaped_pipe_survives_a_change_of_another_prop(dbpath, fixed_time):
 
 def test_a_type_as_read_survives_a_change_of_a_prop(dbpath, fixed_time):
     # a type keeps its escaped pipe when read (Perl's split): written back as it was
-    write_db(dbpath, b'k=odd\\|type|p|1\nn=multi\\nline|p|1\n')
+    write_db(dbpath, b'b=two\\nlines\\|pipe|p|1\nk=odd\\|type|p|1\nn=multi\\nline|p|1\n')
     db = esmithdb.Database(dbpath, readonly=False)
-    assert (db.get('k').type, db.get('n').type) == ('odd\\|type', 'multi\nline')
-    db.set_prop('k', 'p', '2')
-    db.set_prop('n', 'p', '2')
-    assert content(dbpath) == HEADER + b'k=odd\\|type|p|2\nn=multi\\nline|p|2\n'
+    assert (db.get('b').type, db.get('k').type, db.get('n').type) == (
+        'two\nlines\\|pipe', 'odd\\|type', 'multi\nline')
+    for key in ('b', 'k', 'n'):
+        db.set_prop(key, 'p', '2')
+    assert content(dbpath) == HEADER + (b'b=two\\nlines\\|pipe|p|2\nk=odd\\|type|p|2\n'
+                                        b'n=multi\\nline|p|2\n')
     with pytest.raises(esmithdb.UnwritableValue):            # a NEW type with a pipe
         db.set_type('k', 'new|type')
 
