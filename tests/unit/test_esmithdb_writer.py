@@ -306,6 +306,19 @@ def test_each_change_rereads_the_file(dbpath):
     assert db.get_prop('b', 'q') == '2' and db.get_prop('a', 'p') == '3'
 
 
+def test_a_db_removed_after_our_read_is_read_again_not_brought_back(dbpath):
+    # the file we read is gone (someone removed it): its old records are not written back
+    write_db(dbpath, b'a=t|p|1\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    os.unlink(dbpath)
+    with pytest.raises(esmithdb.DbError) as caught:
+        db.set_prop('a', 'p', '2')
+    assert str(caught.value) == "{}: no record 'a' to set props on".format(dbpath)
+    assert not os.path.exists(dbpath)
+    db.set_value('b', 'x')
+    assert content(dbpath).endswith(b'\nb=x\n') and b'a=t' not in content(dbpath)
+
+
 def test_read_only_db_refuses_every_write(dbpath):
     write_db(dbpath, b'a=t|p|1\n')
     db = esmithdb.Database(dbpath)
