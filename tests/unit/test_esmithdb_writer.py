@@ -3,6 +3,7 @@
 what the format cannot carry, before touching the file."""
 
 import fcntl
+import gc
 import os
 import socket
 import threading
@@ -314,7 +315,7 @@ def test_a_db_removed_after_our_read_is_read_again_not_brought_back(dbpath):
     with pytest.raises(esmithdb.DbError) as caught:
         db.set_prop('a', 'p', '2')
     assert str(caught.value) == "{}: no record 'a' to set props on".format(dbpath)
-    assert not os.path.exists(dbpath)
+    assert not os.path.exists(dbpath) and db.issues == []
     db.set_value('b', 'x')
     assert content(dbpath).endswith(b'\nb=x\n') and b'a=t' not in content(dbpath)
 
@@ -711,22 +712,25 @@ def test_write_file_takes_text_as_utf8_and_makes_a_private_lock(dbpath):
     assert oct(os.stat(dbpath + '.lock').st_mode & 0o777) == '0o600'
 
 
+def held_open(path):
+    """This process's descriptors on path (the current file or a replaced one)."""
+    out = []
+    for fd in os.listdir('/proc/self/fd'):
+        try:
+            out.append(os.readlink('/proc/self/fd/' + fd))
+        except OSError:
+            pass        # listdir's own descriptor, closed since
+    return [link for link in out if link.startswith(path)]
+
+
 def test_a_db_holds_one_descriptor_however_often_it_writes(dbpath):
-    def held():         # descriptors on the DB file, the current one or a replaced one
-        out = []
-        for fd in os.listdir('/proc/self/fd'):
-            try:
-                out.append(os.readlink('/proc/self/fd/' + fd))
-            except OSError:
-                pass        # listdir's own descriptor, closed since
-        return [link for link in out if link.startswith(dbpath)]
     write_db(dbpath, b'a=t|n|0\n')
     db = esmithdb.Database(dbpath, readonly=False)
     for n in range(1, 20):
         db.set_prop('a', 'n', str(n))
         esmithdb.write_file(dbpath, content(dbpath))          # another writer: read again
     assert db.get_prop('a', 'n') == '19'
-    assert held() == [dbpath + ' (deleted)']     # the file it last wrote, held open, alone
+    assert held_open(dbpath) == [dbpath + ' (deleted)']     # the file it last wrote, held open, alone
 
 
 def test_a_db_that_does_not_exist_yet_has_no_issues(tmp_path):
@@ -749,6 +753,38 @@ def test_the_db_errors_word_for_word(tmp_path, monkeypatch):
         esmithdb.Database.open('configuration', readonly=False).set_value('TimeZone', 'UTC')
     assert str(caught.value) == 'configuration DB: TimeZone is read-only on NethServer 7 ' \
         '(derived from the host name and /etc/localtime)'
+    with pytest.raises(esmithdb.DbError) as caught:
+        with esmithdb.Database.open('configuration').batch():
+            pass
+    assert str(caught.value) == 'DB {} is open read-only'.format(tmp_path / 'configuration')
+    db = esmithdb.Database.open('configuration', readonly=False)
+    with pytest.raises(esmithdb.DbError) as caught:
+        db.set_type('nosuch', 'service')
+    assert str(caught.value) == "{}: no record 'nosuch'".format(tmp_path / 'configuration')
+    with pytest.raises(esmithdb.DbError) as caught:
+        db.new_record('sshd', 'service')
+    assert str(caught.value) == "{}: record 'sshd' already exists".format(
+        tmp_path / 'configuration')
+    assert content(str(tmp_path / 'configuration')) == b'sshd=service|status|enabled\n'
+
+
+def test_the_virtual_keys_are_plain_keys_in_any_other_db(dbpath):
+    # only the destination's configuration DB opened by name derives them (Database.open)
+    write_db(dbpath, b'SystemName=old\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    for key in ('SystemName', 'DomainName', 'TimeZone'):
+        db.set_value(key, 'new')
+    assert esmithdb.Database(dbpath).get_value('SystemName') == 'new'
+    assert esmithdb.Database(dbpath).get_value('TimeZone') == 'new'
+
+
+def test_a_db_dropped_closes_the_file_it_held(dbpath):
+    write_db(dbpath, b'a=t|n|0\n')
+    db = esmithdb.Database(dbpath, readonly=False)
+    assert held_open(dbpath) == [dbpath]
+    del db
+    gc.collect()
+    assert held_open(dbpath) == []
 
 
 def test_a_db_by_name_is_nethservers_own():
