@@ -400,6 +400,8 @@ def test_new_record_on_an_existing_key_raises(dbpath):
         db.new_record('alice', 'group', {'Gid': '1'})
     assert content(dbpath) == b'alice=user|Uid|5001\n'
     assert db.get('alice') == esmithdb.Record('alice', 'user', {'Uid': '5001'})
+    db.new_record('bob', 'user', {'Uid': '5002'})              # a new key: written at once
+    assert content(dbpath).endswith(b'\nalice=user|Uid|5001\nbob=user|Uid|5002\n')
 
 
 def test_set_prop_on_a_missing_record(dbpath):
