@@ -4,10 +4,12 @@ in place of ssh (the door's one ssh command line is what changes; the world test
 over a real sshd)."""
 
 import errno
+import io
 import json
 import os
 import stat
 import subprocess
+import tarfile
 
 import pytest
 
@@ -347,17 +349,27 @@ def test_a_broken_stream_is_said(door, tmp_path):
     assert results == [(('', '1.a'), False, None)]
 
 
-def crafted_stream(tmp_path, members):
-    """A door whose source sends this tar stream: [(name, bytes)], in order."""
-    import io
-    import tarfile
+def crafted_stream(tmp_path, members, status=0, stderr=b''):
+    """The command line of a source that sends this tar stream, then writes stderr and
+    exits with status: members [(name, bytes)], (name, ('link', target)) for tar's second
+    name of a file, (name, ('symlink', target)) or (name, 'dir')."""
     path = tmp_path / 'stream.tar'
-    with tarfile.open(str(path), 'w', format=tarfile.GNU_FORMAT) as tar:
+    with tarfile.open(str(path), 'w', format=tarfile.GNU_FORMAT, encoding='utf-8',
+                      errors='surrogateescape') as tar:
         for name, data in members:
             info = tarfile.TarInfo(name)
-            info.size, info.mtime = len(data), 1500000000
-            tar.addfile(info, io.BytesIO(data))
-    return ['sh', '-c', 'cat "$0"', str(path)]
+            info.mtime = 1500000000
+            if data == 'dir':
+                info.type = tarfile.DIRTYPE
+            elif isinstance(data, tuple):
+                info.type = tarfile.LNKTYPE if data[0] == 'link' else tarfile.SYMTYPE
+                info.linkname = data[1]
+            else:
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data) if isinstance(data, bytes) else None)
+    (tmp_path / 'stderr').write_bytes(stderr)
+    return ['sh', '-c', 'cat "$0"; cat "$1" >&2; exit "$2"', str(path),
+            str(tmp_path / 'stderr'), str(status)]
 
 
 def test_a_stream_member_not_asked_for_or_sent_twice_is_ignored(door, tmp_path):
@@ -375,6 +387,166 @@ def test_a_stream_member_not_asked_for_or_sent_twice_is_ignored(door, tmp_path):
     cur = tmp_path / 'vmail' / MAILBOX / 'Maildir' / 'cur'
     assert sorted(os.listdir(str(cur))) == ['1.a', '2.b']
     assert (cur / '1.a').read_bytes() == b'one'
+
+
+def copy(name, size, folder=''):
+    return ms.Copy((folder, name), 'Maildir/{}cur/{}'.format(folder + '/' if folder else '',
+                                                            name), 'cur', name, size)
+
+
+def fetch_crafted(door, tmp_path, members, copies, **stream):
+    door._ssh = lambda script, args: crafted_stream(tmp_path, members, **stream)
+    door.prepare_mailbox(MAILBOX, [])
+    results = []
+    why = door.fetch(MAILBOX, '/h', copies, lambda *r: results.append(r))
+    return why, results
+
+
+def test_what_tar_sends_that_is_no_message_is_not_placed(door, tmp_path):
+    odd = '7.\udcff:2,S'                               # not UTF-8 on the source
+    why, results = fetch_crafted(door, tmp_path, [
+        ('Maildir/cur/' + odd, b'odd'),
+        ('Maildir/cur/8.second', ('link', 'Maildir/cur/' + odd)),  # its second name
+        ('Maildir/cur/1.link', ('link', 'Maildir/cur/nowhere')),   # a file tar did not send
+        ('Maildir/cur/2.grown', b'longer than listed'),
+        ('Maildir/cur/3.second', ('link', 'Maildir/cur/2.grown')),  # its first was refused
+        ('Maildir/cur/4.sym', ('symlink', '/etc/passwd')),
+        ('Maildir/cur/5.dir', 'dir'),
+    ], [copy(odd, 3), copy('8.second', 3), copy('1.link', 1), copy('2.grown', 2),
+        copy('3.second', 2), copy('4.sym', 1), copy('5.dir', 1)])
+    assert why is None
+    assert results == [
+        (('', odd), True, None),
+        (('', '8.second'), True, None),
+        (('', '1.link'), False, 'a hard link to a file not sent: not copied'),
+        (('', '2.grown'), False, 'its size changed on the source during the copy (listed 2, '
+                                 'sent 18): not placed; run again'),
+        (('', '3.second'), False, 'its first copy is gone here: run again'),
+        (('', '4.sym'), False, 'not a regular file on the source: not copied'),
+        (('', '5.dir'), False, 'not a regular file on the source: not copied')]
+    cur = os.path.join(str(tmp_path / 'vmail' / MAILBOX), 'Maildir', 'cur')
+    assert sorted(os.listdir(cur)) == sorted([odd, '8.second'])
+    assert open(os.path.join(cur, '8.second'), 'rb').read() == b'odd'
+
+
+@pytest.mark.parametrize('status, stderr, why', [
+    (255, b'ssh: connect to host sme port 22: Connection refused\n',
+     'ssh: connect to host sme port 22: Connection refused'),
+    (255, b'', 'the ssh connection failed'),
+    (255, b'first\nlast \xff\n', 'last \ufffd'),
+    (2, b'tar: something vanished\n', None),   # tar's own status: each file says for itself
+    (0, b'', None),
+])
+def test_a_connection_lost_during_the_copy_is_said(door, tmp_path, status, stderr, why):
+    got, results = fetch_crafted(door, tmp_path, [('Maildir/cur/1.a', b'a')],
+                                 [copy('1.a', 1), copy('2.b', 1)], status=status,
+                                 stderr=stderr)
+    assert got == why
+    assert results == [(('', '1.a'), True, None), (('', '2.b'), False, None)]
+
+
+def test_a_message_that_cannot_be_written_fails_alone(door, tmp_path):
+    # .Gone was never prepared (no tmp/): the error is the message's, the next one goes on
+    why, results = fetch_crafted(door, tmp_path, [('Maildir/.Gone/cur/1.a', b'a'),
+                                                  ('Maildir/cur/2.b', b'b')],
+                                 [copy('1.a', 1, '.Gone'), copy('2.b', 1)])
+    tmp = os.path.join(str(tmp_path / 'vmail' / MAILBOX), 'Maildir', '.Gone', 'tmp')
+    assert why is None
+    assert results[0][:2] == (('.Gone', '1.a'), False)
+    assert results[0][2].startswith("[Errno 2] No such file or directory: '{}/{}".format(
+        tmp, ms.TMP_PREFIX))
+    assert results[1] == (('', '2.b'), True, None)
+
+
+def test_a_message_is_written_under_our_own_temporary_name_then_linked(door, tmp_path):
+    door.prepare_mailbox(MAILBOX, [])
+    maildir = os.path.join(str(tmp_path / 'vmail' / MAILBOX), 'Maildir')
+    seen = []
+
+    class Reader(io.BytesIO):
+        def read(self, size=-1):
+            seen.append(sorted(os.listdir(os.path.join(maildir, 'tmp'))))
+            return super().read(size)
+    for name in ('1.a', '2.b'):
+        door._write(MAILBOX, copy(name, 4), Reader(b'data'), 1500000000)
+    prefix = '{}{}.'.format(ms.TMP_PREFIX, os.getpid())
+    assert seen == [[prefix + '1']] * 2 + [[prefix + '2']] * 2      # a new name each time
+    assert os.listdir(os.path.join(maildir, 'tmp')) == []
+    assert sorted(os.listdir(os.path.join(maildir, 'cur'))) == ['1.a', '2.b']
+
+
+def test_a_planted_temporary_name_is_never_followed(door, tmp_path):
+    door.prepare_mailbox(MAILBOX, [])
+    maildir = os.path.join(str(tmp_path / 'vmail' / MAILBOX), 'Maildir')
+    outside = tmp_path / 'outside'
+    outside.write_bytes(b'kept')
+    os.symlink(str(outside), os.path.join(maildir, 'tmp', '{}{}.1'.format(ms.TMP_PREFIX,
+                                                                           os.getpid())))
+    with pytest.raises(FileExistsError):
+        door._write(MAILBOX, copy('1.a', 4), io.BytesIO(b'data'), 1500000000)
+    assert outside.read_bytes() == b'kept'
+    assert not os.path.exists(os.path.join(maildir, 'cur', '1.a'))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='chown to other ids needs root')
+def test_everything_placed_belongs_to_vmail_user_and_group(door, tmp_path):
+    door._owner = (1234, 5678)
+    door.prepare_mailbox(MAILBOX, ['.Projects'])
+    door._write(MAILBOX, copy('1.a', 4), io.BytesIO(b'data'), 1500000000)
+    door.subscribe(MAILBOX, ['Projects'])
+    home = tmp_path / 'vmail' / MAILBOX
+    for rel in ('', 'Maildir', 'Maildir/cur', 'Maildir/.Projects', 'Maildir/.Projects/tmp',
+                'Maildir/.Projects/maildirfolder', 'Maildir/cur/1.a',
+                'Maildir/subscriptions'):
+        st = os.lstat(str(home / rel))
+        assert (st.st_uid, st.st_gid) == (1234, 5678), rel
+
+
+def test_leftovers_are_cleared_in_every_folder_after_one_without_tmp(door, tmp_path):
+    maildir = tmp_path / 'vmail' / MAILBOX / 'Maildir'
+    os.makedirs(str(maildir / '.A' / 'cur'))                          # no tmp/
+    os.makedirs(str(maildir / '.B' / 'cur'))
+    write(str(maildir / '.B' / 'tmp' / (ms.TMP_PREFIX + '9.9')))
+    write(str(tmp_path / 'vmail' / MAILBOX / 'sieve' / (ms.TMP_PREFIX + '9.8')))
+    door.prepare_mailbox(MAILBOX, [])
+    assert os.listdir(str(maildir / '.B' / 'tmp')) == []
+    assert os.listdir(str(tmp_path / 'vmail' / MAILBOX / 'sieve')) == []
+
+
+def test_a_change_that_the_system_refuses_says_why(door, tmp_path):
+    maildir = tmp_path / 'vmail' / MAILBOX / 'Maildir'
+    door.prepare_mailbox(MAILBOX, [])
+    os.makedirs(str(maildir / 'new' / '1.a'))                         # a directory
+    assert door.change(MAILBOX, ms.Remove(('', '1.a'), 'new/1.a')) == (
+        False, "[Errno 21] Is a directory: '{}'".format(maildir / 'new' / '1.a'))
+    assert os.path.isdir(str(maildir / 'new' / '1.a'))
+
+
+@pytest.mark.parametrize('before, folders, after', [
+    (None, ['Projects', 'Sent'], b'Projects\nSent\n'),              # no file yet
+    (b'', ['Projects'], b'Projects\n'),
+    (b'Sent\n', ['Projects', 'Archive'], b'Sent\nProjects\nArchive\n'),
+    (b'Caf\xe9\nSent', ['Projects'], b'Caf\xe9\nSent\nProjects\n'),  # not UTF-8: kept
+    (b'Sent\n', ['Sent'], b'Sent\n'),
+])
+def test_subscriptions(door, tmp_path, before, folders, after):
+    door.prepare_mailbox(MAILBOX, [])
+    path = tmp_path / 'vmail' / MAILBOX / 'Maildir' / 'subscriptions'
+    if before is not None:
+        path.write_bytes(before)
+    # a longer leftover of a killed run under our temporary name is replaced, not reused
+    (tmp_path / 'vmail' / MAILBOX / 'Maildir' / 'subscriptions.sync-maildirs').write_bytes(
+        b'x' * 100)
+    door.subscribe(MAILBOX, folders)
+    assert path.read_bytes() == after
+
+
+def test_a_folder_with_new_mail_only_is_listed(door, tmp_path):
+    maildir = tmp_path / 'vmail' / MAILBOX / 'Maildir'
+    write(str(maildir / '.Inbox2' / 'new' / '1.a'))                   # no cur/
+    write(str(maildir / '.Inbox2' / 'new' / '2.b'))
+    assert door.list_mailbox(MAILBOX) == {'': {}, '.Inbox2': {
+        '1.a': ms.Msg('new', '1.a', 0), '2.b': ms.Msg('new', '2.b', 0)}}
 
 
 def test_the_listing_asks_the_sources_own_root(tmp_path):
