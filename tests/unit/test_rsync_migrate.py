@@ -214,6 +214,10 @@ def test_the_paths_hold_what_the_import_reads():
     ({'crt': '/etc/x\x7f'}, []),
     ({'crt': '/etc/passwdx'}, ['etc/passwdx']),                    # not etc/passwd itself
     ({'key': '/root/k.key'}, []),                                  # root is copied
+    ({'crt': '/Xfiles/k.crt'}, ['Xfiles/k.crt']),                   # only the slash goes
+    # one refused path does not end the list: the next props are still read
+    ({'crt': '/etc/../x', 'key': '/opt/k.key'}, ['opt/k.key']),
+    ({'crt': '/home/e-smith/x.crt', 'key': '/opt/k.key'}, ['opt/k.key']),
 ])
 def test_certificate_files_outside_the_paths(props, extras):
     assert rm.extra_paths(props) == extras
@@ -633,6 +637,111 @@ def test_the_listing_fails():
     assert "cannot list the source's paths" in out
 
 
+SYNC_LINE = 'rsync-migrate: sync: 16 paths of sme into /var/lib/migration\n'
+PROGRESS = 'progress: 1,000  50%  1.00MB/s  0:00:01\n'
+
+
+@pytest.mark.parametrize('argv, kw, status, out', [
+    (['sme'], {}, rm.EXIT_OK,
+     SYNC_LINE + PROGRESS + 'Number of files: 3\nrsync-migrate: copied in 0 s\n'),
+    # a terminal: rsync's progress in place, then a newline before our next line
+    (['sme'], dict(tty=True), rm.EXIT_OK,
+     SYNC_LINE + '\r  1,000  50%  1.00MB/s  0:00:01Number of files: 3\n\n'
+     'rsync-migrate: copied in 0 s\n'),
+    (['-n', 'sme'], dict(tty=True), rm.EXIT_OK,
+     'rsync-migrate: dry run: 16 paths of sme into /var/lib/migration\n'
+     '\r  1,000  50%  1.00MB/s  0:00:01Number of files: 3\nrsync-migrate: listed in 0 s\n'),
+    (['sme'], dict(rsync=[24]), rm.EXIT_OK,
+     SYNC_LINE + PROGRESS + 'Number of files: 3\nrsync-migrate: warning: rsync exit 24: '
+     'partial transfer: some source files vanished during the copy (files deleted on the '
+     'source while copying; the next run catches up)\nrsync-migrate: copied in 0 s\n'),
+    (['sme'], dict(rsync=[23]), rm.EXIT_SYNC,
+     SYNC_LINE + PROGRESS + 'Number of files: 3\nrsync-migrate: the copy FAILED (rsync exit '
+     '23: partial transfer: some files could not be copied (see the lines above)); '
+     '/var/lib/migration is incomplete: run again\n'),
+    (['sme'], dict(rsync=[20]), rm.EXIT_INTERRUPTED,
+     SYNC_LINE + PROGRESS + 'Number of files: 3\nrsync-migrate: the copy FAILED (rsync exit '
+     '20: interrupted); /var/lib/migration is incomplete: run again\n'),
+    (['sme'], dict(probe_fails=True), rm.EXIT_SYNC,
+     "rsync-migrate: cannot list the source's paths: the connection failed\n"),
+    (['sme'], dict(on_source=ALL | {'a/x.key', 'b/y.crt'},
+                   modssl={'key': '/a/x.key', 'crt': '/b/y.crt'}), rm.EXIT_OK,
+     SYNC_LINE + PROGRESS + 'Number of files: 3\nrsync-migrate: copied in 0 s\n'
+     'rsync-migrate: certificate files named by modSSL: b/y.crt, a/x.key\n'
+     'Number of files: 3\nrsync-migrate: copied in 0 s\n'),
+    # the first copy failed: no certificate pass
+    (['sme'], dict(rsync=[23], on_source=ALL | {'a/x.key'}, modssl={'key': '/a/x.key'}),
+     rm.EXIT_SYNC, SYNC_LINE + PROGRESS + 'Number of files: 3\nrsync-migrate: the copy '
+     'FAILED (rsync exit 23: partial transfer: some files could not be copied (see the '
+     'lines above)); /var/lib/migration is incomplete: run again\n'),
+])
+def test_a_sync_says_word_for_word(argv, kw, status, out):
+    door = Door(**kw)
+    assert run(argv, door) == (status, out)
+    # the log has each line without our prefix, and no terminal progress
+    assert door.logged == [line[len('rsync-migrate: '):] if line.startswith('rsync-migrate: ')
+                           else line for line in out.replace('\r  1,000  50%  1.00MB/s  '
+                                                             '0:00:01', '').splitlines()
+                           if line]
+    assert len([c for c in door.calls if c[0] == 'rsync']) == out.count('Number of files')
+
+
+def test_progress_without_a_terminal_every_minute(monkeypatch):
+    clock = iter([1000.0, 1059.9, 1060.0, 1119.0, 1120.0, 1200.0])
+    now = [0.0]
+
+    class Ticking(Door):
+        def rsync(self, flags, sources, listed, on_line, on_progress):
+            for n in range(5):
+                now[0] = next(clock)
+                on_progress('  {}%'.format(n))
+            return 0
+    monkeypatch.setattr(rm.time, 'time', lambda: now[0])
+    _status, out = run(['sme'], Ticking())
+    assert [l for l in out.splitlines() if l.startswith('progress')] == [
+        'progress: 0%', 'progress: 2%', 'progress: 4%']
+
+
+def test_the_default_options():
+    opts = parse_args(['sme'])
+    assert (opts.host, opts.port, opts.migrate, opts.dry_run, opts.yes, opts.compress,
+            opts.help) == ('sme', 22, False, False, False, False, False)
+
+
+def test_main_reads_its_arguments_from_the_command_line(monkeypatch, capsys):
+    monkeypatch.setattr(rm.sys, 'argv', ['rsync-migrate', '--help'])
+    assert rm.main(None, door=Door()) == rm.EXIT_OK
+    assert capsys.readouterr().out == rm.HELP
+
+
+def test_the_door_is_made_from_the_options_and_a_held_lock_said_word_for_word(capsys):
+    made = []
+    command = rm.Command('rsync-migrate', parse_args, rm.HELP,
+                         lambda opts: made.append(opts) or Door(busy='pid 4242'),
+                         rm.Run, rm.COMMAND.describe)
+    assert command.main(['sme', '2222'], None, io.StringIO()) == rm.EXIT_BUSY
+    assert made == [Options('sme', 2222)]
+    assert capsys.readouterr().err == ('rsync-migrate: another rsync-migrate is running '
+                                       '(pid 4242); wait for it to end\n')
+
+
+def test_a_signal_is_an_interruption_named_by_its_number():
+    with pytest.raises(rm.Interrupted) as caught:
+        rm._interrupt(15, None)
+    assert str(caught.value) == 'signal 15'
+
+
+def test_a_crash_inside_the_run_still_closes_the_log_and_the_lock():
+    class Crashing(Door):
+        def probe(self, paths):
+            raise RuntimeError('a bug')
+    door = Crashing()
+    with pytest.raises(RuntimeError):
+        run(['sme'], door)
+    assert door.names()[-3:] == ['close', 'log_close', 'unlock']
+    assert ('log_close', 'exit 130') in door.calls
+
+
 def test_a_second_run_is_refused():
     door = Door(busy='pid 4242')
     status, _out = run(['sme'], door)
@@ -673,6 +782,8 @@ def test_first_contact_asks(tty, answers, status, pinned, says):
     assert got == status
     assert ('pin' in door.names()) == pinned
     assert says in out
+    if tty and not pinned:
+        assert said(out)[-1] == 'rsync-migrate: not pinned: nothing done'
     if not pinned:
         assert 'connect' not in door.names() and 'rsync' not in door.names()
 
@@ -821,7 +932,10 @@ def test_the_connection_lost_while_stopping():
             return None
     status, out = run(['-my', 'sme'], Lost())
     assert status == rm.EXIT_SOURCE
-    assert 'the connection failed while stopping services' in out
+    assert said(out)[-2:] == [
+        'rsync-migrate: the source could not be prepared: the connection failed while '
+        'stopping services',
+        'rsync-migrate: the source sme runs as before: nothing was stopped there']
 
 
 def test_the_door_names_the_state_dir_of_the_destination():
@@ -905,6 +1019,23 @@ RESTART = "ssh root@sme 'for s in {}; do /sbin/service $s start; done'"
         'pre-backup; to start them again: ' + RESTART.format('qmail qpsmtpd sqpsmtpd'),
         "done: the source's services are stopped, not disabled (a reboot of sme starts them "
         "again): switch it off once this server is checked"]),
+    (['sme', '-m', '-y'], dict(stop=['absent qmail', 'absent smb']), rm.EXIT_OK, [
+        'running migration-check /var/lib/migration',
+        'running pre-backup on sme (fresh MySQL dumps)',
+        'running signal-event migration-import /var/lib/migration',
+        'the report: migration-report (files in /var/log/nethserver-migration/)',
+        'the source sme runs as before: nothing was stopped there',
+        'done: switch sme off once this server is checked']),
+    (['sme', '-m', '-y'], dict(stop=None, imported=1), rm.EXIT_IMPORT, [
+        'running migration-check /var/lib/migration',
+        'stopped on sme: qmail, qpsmtpd, sqpsmtpd',
+        'running pre-backup on sme (fresh MySQL dumps)',
+        'running signal-event migration-import /var/lib/migration',
+        'the report: migration-report (files in /var/log/nethserver-migration/)',
+        'the source sme is left with qmail, qpsmtpd, sqpsmtpd stopped and fresh dumps from '
+        'pre-backup; to start them again: ' + RESTART.format('qmail qpsmtpd sqpsmtpd'),
+        'migration-import reported failures: read the report, fix, then run signal-event '
+        'migration-import /var/lib/migration again (no new sync needed)']),
     (['sme', '-m', '-n'], {}, rm.EXIT_OK, [
         'running migration-check /var/lib/migration', 'would stop on sme: qmail, qpsmtpd',
         'would run pre-backup there, sync again, then signal-event migration-import '
