@@ -1006,17 +1006,20 @@ def cut_over_lines(out):
 
 
 RESTART = "ssh root@sme 'for s in {}; do /sbin/service $s start; done'"
+# a cut-over that stopped the door's three services and ran the import
+THROUGH_IMPORT = [
+    'running migration-check /var/lib/migration',
+    'stopped on sme: qmail, qpsmtpd, sqpsmtpd',
+    'running pre-backup on sme (fresh MySQL dumps)',
+    'running signal-event migration-import /var/lib/migration',
+    'the report: migration-report (files in /var/log/nethserver-migration/)',
+    'the source sme is left with qmail, qpsmtpd, sqpsmtpd stopped and fresh dumps from '
+    'pre-backup; to start them again: ' + RESTART.format('qmail qpsmtpd sqpsmtpd'),
+]
 
 
 @pytest.mark.parametrize('argv, kw, status, lines', [
-    (['sme', '-m', '-y'], {}, rm.EXIT_OK, [
-        'running migration-check /var/lib/migration',
-        'stopped on sme: qmail, qpsmtpd, sqpsmtpd',
-        'running pre-backup on sme (fresh MySQL dumps)',
-        'running signal-event migration-import /var/lib/migration',
-        'the report: migration-report (files in /var/log/nethserver-migration/)',
-        'the source sme is left with qmail, qpsmtpd, sqpsmtpd stopped and fresh dumps from '
-        'pre-backup; to start them again: ' + RESTART.format('qmail qpsmtpd sqpsmtpd'),
+    (['sme', '-m', '-y'], {}, rm.EXIT_OK, THROUGH_IMPORT + [
         "done: the source's services are stopped, not disabled (a reboot of sme starts them "
         "again): switch it off once this server is checked"]),
     (['sme', '-m', '-y'], dict(stop=['absent qmail', 'absent smb']), rm.EXIT_OK, [
@@ -1026,14 +1029,7 @@ RESTART = "ssh root@sme 'for s in {}; do /sbin/service $s start; done'"
         'the report: migration-report (files in /var/log/nethserver-migration/)',
         'the source sme runs as before: nothing was stopped there',
         'done: switch sme off once this server is checked']),
-    (['sme', '-m', '-y'], dict(stop=None, imported=1), rm.EXIT_IMPORT, [
-        'running migration-check /var/lib/migration',
-        'stopped on sme: qmail, qpsmtpd, sqpsmtpd',
-        'running pre-backup on sme (fresh MySQL dumps)',
-        'running signal-event migration-import /var/lib/migration',
-        'the report: migration-report (files in /var/log/nethserver-migration/)',
-        'the source sme is left with qmail, qpsmtpd, sqpsmtpd stopped and fresh dumps from '
-        'pre-backup; to start them again: ' + RESTART.format('qmail qpsmtpd sqpsmtpd'),
+    (['sme', '-m', '-y'], dict(stop=None, imported=1), rm.EXIT_IMPORT, THROUGH_IMPORT + [
         'migration-import reported failures: read the report, fix, then run signal-event '
         'migration-import /var/lib/migration again (no new sync needed)']),
     (['sme', '-m', '-n'], {}, rm.EXIT_OK, [
