@@ -45,9 +45,9 @@ def test_is_complete(tail, complete):
 
 
 def test_parse_values_undoes_mysqldumps_escapes():
-    text = r"(1,'a\'b\"c\\d\0e\nf\rg\Zh',NULL,'',-2.5),(2,'it''s','\%\_x')"
+    text = r"(1,'a\'b\"c\\d\0e\nf\rg\Zh\bi\tj',NULL,'',-2.5),(2,'it''s','\%\_x')"
     assert md.parse_values(text) == [
-        ['1', 'a\'b"c\\d\0e\nf\rg\x1ah', None, '', '-2.5'], ['2', "it's", '\\%\\_x']]
+        ['1', 'a\'b"c\\d\0e\nf\rg\x1ah\bi\tj', None, '', '-2.5'], ['2', "it's", '\\%\\_x']]
     for cut in ("(1,'abc", '(1,2'):
         with pytest.raises(ValueError):
             md.parse_values(cut)
