@@ -48,7 +48,7 @@ def test_parse_values_undoes_mysqldumps_escapes():
     text = r"(1,'a\'b\"c\\d\0e\nf\rg\Zh\bi\tj',NULL,'',-2.5),(2,'it''s','\%\_x')"
     assert md.parse_values(text) == [
         ['1', 'a\'b"c\\d\0e\nf\rg\x1ah\bi\tj', None, '', '-2.5'], ['2', "it's", '\\%\\_x']]
-    for cut in ("(1,'abc", '(1,2'):
+    for cut in ("(1,'abc", '(1,2', "(1,'abc\\"):          # the last: cut after a backslash
         with pytest.raises(ValueError):
             md.parse_values(cut)
 
