@@ -102,10 +102,32 @@ def test_account_sql():
 
 
 def test_a_row_that_does_not_fit_its_table_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as caught:
         md.grant_tables(USER_TABLE.replace("'Y','Y','Y'),", "'Y','Y'),", 1))
-    with pytest.raises(ValueError):
+    assert str(caught.value) == 'a row of user has 5 values for 6 columns'
+    with pytest.raises(ValueError) as caught:
         md.grant_tables("INSERT INTO `user` VALUES ('a','b');\n")
+    assert str(caught.value) == 'rows of user without its CREATE TABLE'
+
+
+def test_the_grant_tables_among_the_others_of_a_real_dump():
+    # mysqldump goes in name order: `event`, `func`... come before `tables_priv` and `user`
+    text = ("INSERT INTO `event` VALUES ('x');\n" + USER_TABLE.replace(
+        "('localhost','nothing','app','N','N','N')",
+        "('localhost','nothing','app','N','N','N'),('localhost','ro_db','app','Y','N','N')"))
+    accounts, _orphans, _left = md.accounts(md.grant_tables(text))
+    assert [a.user for a in accounts] == ['root', 'app', 'ro', '']
+    # a database's privileges without its grant option are carried too
+    assert accounts[1].databases == (('app\\_db', ('SELECT', 'INSERT'), True),
+                                     ('ro_db', ('SELECT',), False))
+
+
+def test_an_insert_that_names_its_columns():
+    # mysqldump --complete-insert: the columns come with the rows, quoted, in any order
+    tables = md.grant_tables("INSERT INTO `db` (`User`, `Host`,`Db`, `Select_priv`, "
+                             "`Grant_priv`) VALUES ('app','LOCALHOST','crm','Y','N');\n")
+    assert tables['db'] == [{'User': 'app', 'Host': 'LOCALHOST', 'Db': 'crm',
+                             'Select_priv': 'Y', 'Grant_priv': 'N'}]
 
 
 # -- the plan --------------------------------------------------------------------------------
