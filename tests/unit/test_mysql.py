@@ -101,6 +101,28 @@ def test_account_sql():
                                    "'*C\\'';"]
 
 
+def test_table_privileges_of_no_account_or_none_and_column_privileges():
+    text = USER_TABLE + (
+        "INSERT INTO `tables_priv` (`Host`,`Db`,`User`,`Table_name`,`Table_priv`) VALUES "
+        "('localhost','crm','ghost','t2','Select'),('%','crm','ro','t3','');\n"
+        "INSERT INTO `columns_priv` (`Host`,`Db`,`User`,`Table_name`) VALUES "
+        "('localhost','crm','app','t`1');\n")
+    accounts, orphans, left = md.accounts(md.grant_tables(text))
+    assert [a.tables for a in accounts if a.user == 'ro'] == [()]       # no privilege: none
+    assert orphans == [('db', ('ghost', 'localhost'), 'x'),
+                       ('tables_priv', ('ghost', 'localhost'), 't2')]
+    assert left == [('columns_priv', ('app', 'localhost'), 'crm'),
+                    ('procs_priv', ('app', 'localhost'), 'crm')]
+
+
+def test_a_grant_option_without_privileges_is_granted_with_usage():
+    account = md.Account('adm', 'localhost', '', (), True, (('crm', (), True),), ())
+    assert md.account_sql(account) == [
+        "CREATE USER 'adm'@'localhost';",
+        "GRANT USAGE ON *.* TO 'adm'@'localhost' WITH GRANT OPTION;",
+        "GRANT USAGE ON `crm`.* TO 'adm'@'localhost' WITH GRANT OPTION;"]
+
+
 def test_a_row_that_does_not_fit_its_table_is_an_error():
     with pytest.raises(ValueError) as caught:
         md.grant_tables(USER_TABLE.replace("'Y','Y','Y'),", "'Y','Y'),", 1))
