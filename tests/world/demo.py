@@ -136,6 +136,7 @@ def destination_summary(sandbox):
             ('homes', len(os.listdir(homes)) if os.path.isdir(homes) else 0),
             ('mailbox files', count_files(vmail) if os.path.isdir(vmail) else 0),
             ('shared folders', len(os.listdir(ibay)) if os.path.isdir(ibay) else 0),
+            ('shared folder files', count_files(ibay) if os.path.isdir(ibay) else 0),
             ('hosts records', len(sandbox.db('hosts').records()) if os.path.exists(sandbox.path('/var/lib/nethserver/db/hosts')) else 0),
             ('routes records', len(sandbox.db('routes').records()) if os.path.exists(sandbox.path('/var/lib/nethserver/db/routes')) else 0)]
 
@@ -246,7 +247,6 @@ def _demo(args, tmp):
             print('\n' + stream.read())
     print_table('After (destination):', destination_summary(sandbox)
                 + settings_changes(dbs_before, db_snapshot(sandbox)))
-    print('(Shared folders stay empty: the ibay concern is not built yet; see README.md.)')
     if args.keep:
         print('\nSandbox kept in {}'.format(tmp))
     return 0 if result.returncode == 0 else 1
